@@ -1,0 +1,216 @@
+"""The skill's knowledge, loaded from `content/` and validated before anything is spoken.
+
+Pure Python: no Alexa imports. `load_content()` either returns a complete, checked `Content` or
+raises `ContentError` listing every problem with file, line and key.
+"""
+from __future__ import annotations
+
+import re
+import string
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+from typing import Any, Mapping
+
+from skill import paths
+from skill.core.validation import ContentError, Document, Problem, check_schema, load_document
+
+# The content ids the skill promises to answer (issue "core skill"). Editors may add topics;
+# these may not disappear.
+REQUIRED_TOPICS = (
+    "symptoms", "causes", "overload_vs_tear", "when_to_get_help", "recovery_time", "prevention",
+    "approach", "faq_keep_training", "faq_best_exercises", "faq_ice_or_heat",
+    "faq_keeps_coming_back", "faq_return_to_sport", "faq_stiff_hips", "faq_massage",
+)
+
+# Every fixed phrase the code may ask for, with the placeholders its text must use.
+# The texts themselves live in content/phrases.yaml.
+PHRASES: dict[str, frozenset[str]] = {key: frozenset(names) for key, names in {
+    "welcome": (),
+    "disclaimer": (),
+    "launch_options": (),
+    "launch_reprompt": (),
+    "more_prompt": (),
+    "more_reprompt": (),
+    "offer_related": ("onderwerp",),
+    "offer_related_reprompt": ("onderwerp",),
+    "anything_else": (),
+    "anything_else_reprompt": (),
+    "okay": (),
+    "help": (),
+    "help_reprompt": (),
+    "goodbye": (),
+    "fallback": (),
+    "fallback_reprompt": (),
+    "unknown_topic": (),
+    "start_over": (),
+    "nothing_to_repeat": (),
+    "nothing_to_continue": (),
+    "no_previous_part": (),
+    "pause": (),
+    "answer_without_question": (),
+    "error": (),
+    "error_reprompt": (),
+}.items()}
+
+MAX_PART_CHARS = 600     # about 45 seconds of speech
+MAX_SHORT_SENTENCES = 2
+
+# Characters that would break SSML or that Alexa reads aloud oddly. Editors write "en", not "&".
+_UNSAFE = {
+    "<": "schrijf 'kleiner dan' of laat het weg",
+    ">": "schrijf 'groter dan' of laat het weg",
+    "&": "schrijf 'en'",
+    "\\": "laat de backslash weg",
+}
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+_SENTENCE_END = re.compile(r"[.!?](?:\s|$)")
+
+
+@dataclass(frozen=True)
+class Topic:
+    id: str
+    intent: str
+    title: str
+    short: str
+    more: tuple[str, ...]
+    related: tuple[str, ...]
+
+    @property
+    def parts(self) -> tuple[str, ...]:
+        """Everything the skill can say about the topic: the short answer, then each further part."""
+        return (self.short,) + self.more
+
+
+@dataclass(frozen=True)
+class Phrases:
+    texts: Mapping[str, str]
+
+    def __call__(self, key: str, **values: Any) -> str:
+        text = self.texts[key]
+        return text.format(**values) if PHRASES.get(key) else text
+
+
+@dataclass(frozen=True)
+class Content:
+    topics: Mapping[str, Topic]
+    phrases: Phrases
+    extras: Mapping[str, Any] = field(default_factory=dict)   # triage protocol, routines, ...
+
+    def topic_for_intent(self, intent_name: str) -> Topic | None:
+        for topic in self.topics.values():
+            if topic.intent == intent_name:
+                return topic
+        return None
+
+    def all_texts(self, topic_id: str) -> str:
+        return " ".join(self.topics[topic_id].parts)
+
+
+def check_text(doc: Document, path: tuple, text: str, limit: int = MAX_PART_CHARS,
+               placeholders: frozenset[str] | None = None) -> list[Problem]:
+    """Checks every spoken text: SSML-safe characters, length, and (for phrases) placeholders."""
+    problems = []
+    for char, advice in _UNSAFE.items():
+        if char in text:
+            at = text.index(char)
+            problems.append(doc.problem(path, f"het teken '{char}' kan Alexa niet uitspreken ({advice}): ...{text[max(0, at - 20):at + 20]}..."))
+    if _CONTROL.search(text):
+        problems.append(doc.problem(path, "de tekst bevat een onzichtbaar stuurteken; typ de tekst opnieuw"))
+    if len(text) > limit:
+        problems.append(doc.problem(path, f"de tekst is {len(text)} tekens lang (ongeveer {round(len(text) / 13)} seconden); het maximum is {limit}. Verdeel hem over meer delen"))
+    try:
+        used = {name for _, name, _, _ in string.Formatter().parse(text) if name is not None}
+    except ValueError:
+        problems.append(doc.problem(path, "een losse { of } in de tekst; gebruik accolades alleen om een invulplek als {onderwerp} te maken"))
+        return problems
+    allowed = placeholders or frozenset()
+    for name in sorted(used - allowed):
+        hint = f"; toegestaan: {', '.join('{' + a + '}' for a in sorted(allowed))}" if allowed else "; hier zijn geen invulplekken toegestaan"
+        problems.append(doc.problem(path, f"onbekende invulplek {{{name}}}{hint}"))
+    for name in sorted(allowed - used):
+        problems.append(doc.problem(path, f"de invulplek {{{name}}} ontbreekt in de tekst"))
+    return problems
+
+
+def _parse_topics(doc: Document) -> tuple[dict[str, Topic], list[Problem]]:
+    problems = check_schema(doc, "topics")
+    if problems:
+        return {}, problems
+    topics: dict[str, Topic] = {}
+    for i, raw in enumerate(doc.data["topics"]):
+        here = ("topics", i)
+        if raw["id"] in topics:
+            problems.append(doc.problem(here + ("id",), f"het id '{raw['id']}' komt al eerder voor"))
+            continue
+        problems += check_text(doc, here + ("title",), raw["title"], 60)
+        problems += check_text(doc, here + ("short",), raw["short"], 300)
+        sentences = len(_SENTENCE_END.findall(raw["short"].strip()))
+        if sentences > MAX_SHORT_SENTENCES:
+            problems.append(doc.problem(here + ("short",), f"het korte antwoord heeft {sentences} zinnen; houd het bij één of twee en zet de rest onder 'more'"))
+        for j, part in enumerate(raw["more"]):
+            problems += check_text(doc, here + ("more", j), part)
+        topics[raw["id"]] = Topic(raw["id"], raw["intent"], raw["title"].strip(), raw["short"].strip(),
+                                  tuple(p.strip() for p in raw["more"]), tuple(raw["related"]))
+    intents: dict[str, str] = {}
+    for i, topic in enumerate(topics.values()):
+        if topic.intent in intents:
+            problems.append(doc.problem(("topics", i, "intent"), f"de intent {topic.intent} hoort al bij '{intents[topic.intent]}'"))
+        intents[topic.intent] = topic.id
+    for i, topic in enumerate(topics.values()):
+        for j, other in enumerate(topic.related):
+            if other == topic.id:
+                problems.append(doc.problem(("topics", i, "related", j), "een onderwerp kan niet naar zichzelf verwijzen"))
+            elif other not in topics:
+                problems.append(doc.problem(("topics", i, "related", j), f"onbekend onderwerp '{other}'"))
+    for required in REQUIRED_TOPICS:
+        if required not in topics:
+            problems.append(doc.problem(("topics",), f"het onderwerp '{required}' ontbreekt; de skill belooft het te kunnen beantwoorden"))
+    return topics, problems
+
+
+def _parse_phrases(doc: Document) -> tuple[Phrases, list[Problem]]:
+    problems = check_schema(doc, "phrases")
+    if problems:
+        return Phrases({}), problems
+    texts = doc.data["phrases"]
+    for key in PHRASES:
+        if key not in texts:
+            problems.append(doc.problem(("phrases",), f"de zin '{key}' ontbreekt"))
+    for key, text in texts.items():
+        if key not in PHRASES:
+            problems.append(doc.problem(("phrases", key), f"onbekende zin '{key}'; de skill gebruikt hem nergens"))
+            continue
+        problems += check_text(doc, ("phrases", key), text, placeholders=PHRASES[key])
+    return Phrases({k: " ".join(v.split()) for k, v in texts.items()}), problems
+
+
+def load_content(directory: Path | None = None) -> Content:
+    """Load and check all content. Raises ContentError listing every problem."""
+    directory = Path(directory or paths.content_dir())
+    problems: list[Problem] = []
+
+    def load(name: str) -> Document | None:
+        doc, found = load_document(directory / name, shown_as=f"content/{name}")
+        problems.extend(found)
+        return doc
+
+    topics: dict[str, Topic] = {}
+    phrases = Phrases({})
+    doc = load("topics.yaml")
+    if doc is not None:
+        topics, found = _parse_topics(doc)
+        problems += found
+    doc = load("phrases.yaml")
+    if doc is not None:
+        phrases, found = _parse_phrases(doc)
+        problems += found
+    extras: dict[str, Any] = {}
+    if problems:
+        raise ContentError(problems)
+    return Content(topics, phrases, extras)
+
+
+@lru_cache(maxsize=4)
+def cached_content(directory: str | None = None) -> Content:
+    return load_content(Path(directory) if directory else None)

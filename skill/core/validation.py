@@ -1,0 +1,237 @@
+"""Loading YAML written by editors, with errors that name file, line and key in Dutch.
+
+Editors are physiotherapists, not programmers: every problem is reported as
+`content/topics.yaml, regel 14, topics[2].short: ...` so they can find it, and all problems of a
+file are reported at once rather than one per run.
+"""
+from __future__ import annotations
+
+import difflib
+import json
+from dataclasses import dataclass, field
+from functools import lru_cache
+from importlib import resources
+from pathlib import Path
+from typing import Any, Iterable
+
+import yaml
+from jsonschema import Draft202012Validator
+
+Path_ = tuple  # a key path inside a document: ("topics", 2, "short")
+
+_TYPE_NAMES = {
+    "string": "tekst",
+    "integer": "een geheel getal",
+    "number": "een getal",
+    "array": "een lijst",
+    "object": "een blok met sleutels",
+    "boolean": "ja of nee (true/false)",
+    "null": "niets",
+}
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One problem in one file, ready to show to an editor."""
+
+    file: str
+    key: str
+    message: str
+    line: int | None = None
+
+    def __str__(self) -> str:
+        where = self.file if self.line is None else f"{self.file}, regel {self.line}"
+        return f"{where}, {self.key or '(bestand)'}: {self.message}"
+
+
+class ContentError(Exception):
+    """Raised when content cannot be used. `problems` lists every problem found."""
+
+    def __init__(self, problems: Iterable[Problem]):
+        self.problems = list(problems)
+        count = len(self.problems)
+        header = "1 fout in de inhoud" if count == 1 else f"{count} fouten in de inhoud"
+        super().__init__(header + ":\n" + "\n".join(f"  - {p}" for p in self.problems))
+
+
+def key_name(path: Iterable[Any]) -> str:
+    """("topics", 2, "short") -> "topics[2].short"."""
+    out = ""
+    for part in path:
+        if isinstance(part, int):
+            out += f"[{part}]"
+        else:
+            out += ("." if out else "") + str(part)
+    return out
+
+
+@dataclass
+class Document:
+    """A parsed YAML file that remembers on which line every key and item stands."""
+
+    file: str
+    data: Any
+    lines: dict[Path_, int] = field(default_factory=dict)
+
+    def line(self, path: Iterable[Any]) -> int | None:
+        path = tuple(path)
+        while path:
+            if path in self.lines:
+                return self.lines[path]
+            path = path[:-1]
+        return self.lines.get((), None)
+
+    def problem(self, path: Iterable[Any], message: str) -> Problem:
+        path = tuple(path)
+        return Problem(self.file, key_name(path), message, self.line(path))
+
+
+def display_name(path: Path, base: Path | None = None) -> str:
+    """The file name as an editor knows it: relative to the repository when possible."""
+    try:
+        return str(path.resolve().relative_to((base or path.resolve().parents[1]).resolve()))
+    except ValueError:
+        return str(path)
+
+
+def load_document(path: Path, shown_as: str | None = None) -> tuple[Document | None, list[Problem]]:
+    """Parse one YAML file. Returns the document, or None with the problems that stop parsing."""
+    name = shown_as or display_name(path)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        return None, [Problem(name, "", "bestand ontbreekt")]
+    except UnicodeDecodeError as exc:
+        return None, [Problem(name, "", f"geen geldige UTF-8-tekst (byte {exc.start}); sla het bestand op als UTF-8")]
+    loader = yaml.SafeLoader(text)
+    try:
+        node = loader.get_single_node()
+        if node is None:
+            return None, [Problem(name, "", "het bestand is leeg")]
+        doc = Document(name, None)
+        problems: list[Problem] = []
+        _index(node, (), doc, problems)
+        doc.data = loader.construct_document(node)
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line = mark.line + 1 if mark else None
+        what = _yaml_problem(exc)
+        return None, [Problem(name, "", what, line)]
+    finally:
+        loader.dispose()
+    return doc, problems
+
+
+def _yaml_problem(exc: yaml.MarkedYAMLError) -> str:
+    raw = f"{exc.context or ''} {exc.problem or ''}".strip()
+    hints = [
+        ("found character '\\t'", "er staat een tab; gebruik spaties om in te springen"),
+        ("mapping values are not allowed", "een dubbele punt op een onverwachte plek; zet tekst met een dubbele punt tussen aanhalingstekens of gebruik >-"),
+        ("could not find expected ':'", "een regel zonder dubbele punt na de sleutel, of verkeerd ingesprongen"),
+        ("did not find expected key", "verkeerd ingesprongen: controleer de spaties aan het begin van de regel"),
+        ("did not find expected '-' indicator", "verkeerd ingesprongen lijst: elk item begint met '- ' op dezelfde hoogte"),
+        ("found undefined alias", "een * zonder bijbehorend anker; zet de tekst tussen aanhalingstekens"),
+        ("found unexpected end of stream", "het bestand houdt onverwacht op; ontbreekt er een aanhalingsteken?"),
+        ("found character that cannot start any token", "een teken dat niet aan het begin van een waarde mag staan (zoals @ of `); zet de tekst tussen aanhalingstekens"),
+    ]
+    for needle, hint in hints:
+        if needle in raw:
+            return f"YAML kan niet gelezen worden: {hint}"
+    return f"YAML kan niet gelezen worden ({raw})"
+
+
+def _index(node: yaml.Node, path: Path_, doc: Document, problems: list[Problem]) -> None:
+    doc.lines[path] = node.start_mark.line + 1
+    if isinstance(node, yaml.MappingNode):
+        seen: dict[Any, int] = {}
+        for key_node, value_node in node.value:
+            key = key_node.value
+            line = key_node.start_mark.line + 1
+            if key in seen:
+                problems.append(Problem(doc.file, key_name(path + (key,)),
+                                        f"deze sleutel staat er twee keer (ook op regel {seen[key]}); de tweede zou de eerste stilletjes vervangen",
+                                        line))
+            seen[key] = line
+            _index(value_node, path + (key,), doc, problems)
+            doc.lines[path + (key,)] = line  # the key's line, not where its value starts
+    elif isinstance(node, yaml.SequenceNode):
+        for i, item in enumerate(node.value):
+            _index(item, path + (i,), doc, problems)
+
+
+@lru_cache(maxsize=None)
+def schema(name: str) -> dict:
+    text = resources.files("skill.core").joinpath("schemas", f"{name}.json").read_text(encoding="utf-8")
+    return json.loads(text)
+
+
+def check_schema(doc: Document, schema_name: str) -> list[Problem]:
+    """Validate a document against a JSON schema, with every error in Dutch."""
+    validator = Draft202012Validator(schema(schema_name))
+    problems = []
+    for error in sorted(validator.iter_errors(doc.data), key=lambda e: list(map(str, e.absolute_path))):
+        for path, message in _explain(error):
+            problems.append(doc.problem(path, message))
+    return problems
+
+
+def _explain(error) -> list[tuple[tuple, str]]:
+    path = tuple(error.absolute_path)
+    v, value, inst, sch = error.validator, error.validator_value, error.instance, error.schema
+    custom = sch.get("x-fout")
+    if custom and v not in ("required", "additionalProperties", "type"):
+        return [(path, custom)]
+    if v == "required":
+        missing = [k for k in value if isinstance(inst, dict) and k not in inst]
+        return [(path, f"de sleutel '{k}' ontbreekt") for k in missing]
+    if v == "additionalProperties":
+        known = list(sch.get("properties", {}))
+        out = []
+        for extra in [k for k in inst if k not in known]:
+            guess = difflib.get_close_matches(str(extra), known, n=1)
+            hint = f"; bedoel je '{guess[0]}'?" if guess else f"; toegestaan zijn: {', '.join(known)}"
+            out.append((path + (extra,), f"onbekende sleutel '{extra}'{hint}"))
+        return out
+    if v == "type":
+        wanted = value if isinstance(value, list) else [value]
+        names = " of ".join(_TYPE_NAMES.get(t, t) for t in wanted)
+        return [(path, f"hier hoort {names}, maar er staat {_describe(inst)}")]
+    if v == "maxLength":
+        return [(path, f"de tekst is {len(inst)} tekens lang; het maximum is {value}. Maak hem korter of verdeel hem over meer delen")]
+    if v == "minLength":
+        return [(path, "de tekst is leeg" if not inst else f"de tekst is te kort (minstens {value} tekens)")]
+    if v == "maxItems":
+        return [(path, f"de lijst heeft {len(inst)} items; het maximum is {value}")]
+    if v == "minItems":
+        return [(path, f"de lijst heeft {len(inst)} items; er zijn er minstens {value} nodig")]
+    if v == "enum":
+        return [(path, f"'{inst}' is geen geldige waarde; kies uit: {', '.join(map(str, value))}")]
+    if v == "const":
+        return [(path, f"hier hoort '{value}'")]
+    if v == "pattern":
+        return [(path, f"'{inst}' heeft niet de juiste vorm")]
+    if v in ("minimum", "exclusiveMinimum"):
+        return [(path, f"{inst} is te klein (minimaal {value})")]
+    if v in ("maximum", "exclusiveMaximum"):
+        return [(path, f"{inst} is te groot (maximaal {value})")]
+    if v == "uniqueItems":
+        return [(path, "er staat iets dubbel in deze lijst")]
+    if v in ("oneOf", "anyOf"):
+        return [(path, custom or "deze waarde past bij geen van de toegestane vormen")]
+    return [(path, custom or f"ongeldige waarde ({v})")]
+
+
+def _describe(value: Any) -> str:
+    if value is None:
+        return "niets"
+    if isinstance(value, bool):
+        return "ja/nee"
+    if isinstance(value, (int, float)):
+        return f"het getal {value}"
+    if isinstance(value, str):
+        return f"de tekst '{value[:40]}'"
+    if isinstance(value, list):
+        return "een lijst"
+    if isinstance(value, dict):
+        return "een blok met sleutels"
+    return type(value).__name__
