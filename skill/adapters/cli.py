@@ -1,0 +1,91 @@
+"""`hamstring-skill`: the command line for developers and content editors.
+
+  chat           talk to the skill in the terminal (offline simulator)
+  check          validate content/ and interaction_model/ together (for editors)
+  nlu-eval FILE  measure the offline NLU on an annotated set of utterances
+  package OUT    write the ASK CLI skill package (skill.json and the interaction model)
+  triage-graph OUT  draw the triage protocol for review by a physiotherapist
+"""
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+from pathlib import Path
+
+
+def _chat(args: argparse.Namespace) -> int:
+    from skill.adapters.simulator.chat import make_simulator, run_chat, script_lines
+    if args.script:
+        with open(args.script, encoding="utf-8") as handle:
+            lines = list(script_lines(handle))
+    else:
+        lines = None
+    return run_chat(make_simulator(), lines, as_json=args.json, speak=args.speak)
+
+
+def _check(args: argparse.Namespace) -> int:
+    from skill.adapters.simulator.modelcheck import run_check
+    return run_check(Path(args.content) if args.content else None, Path(args.model) if args.model else None)
+
+
+def _nlu_eval(args: argparse.Namespace) -> int:
+    from skill.adapters.simulator.evaluate import run_evaluation
+    return run_evaluation(Path(args.file), min_accuracy=args.min_accuracy)
+
+
+def _package(args: argparse.Namespace) -> int:
+    from skill.adapters.ask_package import write_package
+    written = write_package(Path(args.out_dir))
+    for path in written:
+        print(path)
+    return 0
+
+
+def _triage_graph(args: argparse.Namespace) -> int:
+    from skill.adapters.triage_graph import write_graph
+    print(write_graph(Path(args.out)))
+    return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="hamstring-skill", description="Hamstring Hulp, de Alexa-skill")
+    commands = parser.add_subparsers(dest="command", required=True)
+
+    chat = commands.add_parser("chat", help="praat met de skill in de terminal")
+    chat.add_argument("--script", help="bestand met één uitspraak per regel (# is commentaar)")
+    chat.add_argument("--json", action="store_true", help="één JSON-object per beurt")
+    chat.add_argument("--speak", action="store_true", help="lees de antwoorden voor met espeak-ng")
+    chat.set_defaults(run=_chat)
+
+    check = commands.add_parser("check", help="controleer inhoud en interactiemodel")
+    check.add_argument("--content", help="map met de inhoud (standaard: content/)")
+    check.add_argument("--model", help="interactiemodel (standaard: interaction_model/nl-NL.json)")
+    check.set_defaults(run=_check)
+
+    nlu_eval = commands.add_parser("nlu-eval", help="meet hoe goed de offline NLU uitspraken begrijpt")
+    nlu_eval.add_argument("file", help="YAML- of TSV-bestand met uitspraak, intent en slots")
+    nlu_eval.add_argument("--min-accuracy", type=float, default=None,
+                          help="stop met een fout als de intent-nauwkeurigheid lager is (0-1)")
+    nlu_eval.set_defaults(run=_nlu_eval)
+
+    package = commands.add_parser("package", help="schrijf het ASK CLI-skillpakket")
+    package.add_argument("out_dir")
+    package.set_defaults(run=_package)
+
+    graph = commands.add_parser("triage-graph", help="teken het triageprotocol (Mermaid)")
+    graph.add_argument("out", help="uitvoerbestand (.md of .mmd)")
+    graph.set_defaults(run=_triage_graph)
+
+    args = parser.parse_args(argv)
+    logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
+    from skill.core.validation import ContentError
+    try:
+        return args.run(args)
+    except ContentError as error:
+        print(error, file=sys.stderr)
+        return 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

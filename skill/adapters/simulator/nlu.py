@@ -1,0 +1,406 @@
+"""Offline Dutch understanding, built only from the interaction model and the built-in phrasings.
+
+Alexa's cloud is not reachable here, and Amazon deprecated its NLU evaluation and conflict
+detection APIs. This module gives the skill an offline stand-in that reads the same
+`interaction_model/nl-NL.json` Amazon would build from:
+
+1. Normalise: lower case, accents and punctuation folded, filler words ("eh", "nou", "alexa",
+   "even") dropped, recognition slips corrected to the model's vocabulary (rapidfuzz).
+2. Invocation: "open hamstring hulp" is a launch; "vraag hamstring hulp of ..." a one-shot intent.
+3. Exact: every sample becomes a pattern; slots must hold a value of their type
+   (custom values and synonyms, AMAZON.NUMBER through text2num's Dutch number words).
+4. Similar: otherwise the nearest samples by TF-IDF over words, word pairs and character
+   4-grams decide, when the best intent is clearly ahead; anything else is AMAZON.FallbackIntent.
+"""
+from __future__ import annotations
+
+import json
+import math
+import re
+import unicodedata
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+import yaml
+from rapidfuzz import fuzz, process
+from text_to_num import text2num
+
+from skill import paths
+
+BUILTINS_FILE = Path(__file__).with_name("builtin_intents.nl-NL.yaml")
+
+FILLERS = frozenset({"eh", "ehm", "uh", "uhm", "hm", "hmm", "nou", "even", "effe", "eventjes", "alexa", "ff"})
+LAUNCH_VERBS = ("open", "start", "begin", "activeer", "speel")
+ASK_VERBS = ("vraag aan", "vraag", "zeg tegen", "zeg", "laat", "open", "start", "gebruik", "met")
+ARTICLES = frozenset({"de", "het", "een", "'t", "mijn", "m'n", "je", "jouw"})
+CONNECTORS = frozenset({"om", "of", "naar", "over", "voor", "en", "me", "mij", "dat"})
+FALLBACK = "AMAZON.FallbackIntent"
+
+_SLOT_REF = re.compile(r"\{(\w+)\}")
+
+
+def normalize(text: str) -> str:
+    """Lower case, accents and punctuation folded; apostrophes in "m'n" and "'t" kept."""
+    text = unicodedata.normalize("NFKD", text.lower())
+    text = "".join(c for c in text if not unicodedata.combining(c))
+    text = text.replace("\u2019", "'").replace("\u2018", "'").replace("`", "'")
+    text = re.sub(r"[^a-z0-9'{} ]+", " ", text.replace("-", " "))
+    text = re.sub(r"(?<![a-z])'(?![nts]\b)|'(?![a-z])", " ", text)  # quotes, not m'n / 't / z'n
+    return " ".join(text.split())
+
+
+def drop_fillers(text: str) -> str:
+    return " ".join(t for t in text.split() if t not in FILLERS)
+
+
+@dataclass(frozen=True)
+class SlotValue:
+    id: str
+    name: str
+
+
+@dataclass
+class SlotFill:
+    name: str
+    value: str | None = None          # what was heard
+    resolved: str | None = None       # canonical value (custom types)
+    id: str | None = None             # canonical id (custom types)
+    type: str = ""
+    matched: bool = False             # entity resolution succeeded
+
+    def envelope(self, authority: str) -> dict[str, Any]:
+        slot: dict[str, Any] = {"name": self.name, "confirmationStatus": "NONE"}
+        if self.value is None:
+            return slot
+        slot["value"] = self.value
+        slot["source"] = "USER"
+        if not self.type.startswith("AMAZON."):
+            status = "ER_SUCCESS_MATCH" if self.matched else "ER_SUCCESS_NO_MATCH"
+            per_authority: dict[str, Any] = {"authority": f"{authority}.{self.type}", "status": {"code": status}}
+            if self.matched:
+                per_authority["values"] = [{"value": {"name": self.resolved, "id": self.id}}]
+            slot["resolutions"] = {"resolutionsPerAuthority": [per_authority]}
+        return slot
+
+
+@dataclass
+class Understanding:
+    kind: str                              # "launch", "intent" or "empty"
+    intent: str | None = None
+    slots: dict[str, SlotFill] = field(default_factory=dict)
+    one_shot: bool = False                 # the utterance named the skill
+    confidence: float = 0.0
+    method: str = ""                       # "exact", "similar", "fallback"
+
+
+@dataclass
+class _Sample:
+    intent: str
+    text: str                              # normalised, fillers removed, slots as {name}
+    slots: tuple[str, ...]
+    pattern: re.Pattern | None
+    literal_tokens: int
+    vector: dict[str, float] = field(default_factory=dict)
+
+
+class SlotTypes:
+    """Custom slot types with their values and synonyms, and the built-in types we understand."""
+
+    def __init__(self, types: list[dict]):
+        self.values: dict[str, dict[str, SlotValue]] = {}
+        for slot_type in types:
+            table: dict[str, SlotValue] = {}
+            for value in slot_type.get("values", []):
+                name = value["name"]["value"]
+                entry = SlotValue(value.get("id") or name, name)
+                for phrase in [name] + list(value["name"].get("synonyms", [])):
+                    table[drop_fillers(normalize(phrase))] = entry
+            self.values[slot_type["name"]] = table
+
+    def resolve(self, type_name: str, spoken: str, fuzzy: bool = True) -> SlotValue | None:
+        table = self.values.get(type_name, {})
+        key = drop_fillers(normalize(spoken))
+        if key in table:
+            return table[key]
+        words = key.split()
+        if len(words) > 1 and words[0] in ARTICLES and " ".join(words[1:]) in table:
+            return table[" ".join(words[1:])]
+        if fuzzy and table and len(key) >= 4:
+            best = process.extractOne(key, list(table), scorer=fuzz.ratio, score_cutoff=86)
+            if best:
+                return table[best[0]]
+        return None
+
+    def find_in(self, type_name: str, utterance: str) -> tuple[str, SlotValue] | None:
+        """The longest phrase of this type that occurs in the utterance, as a whole-word span."""
+        words = utterance.split()
+        table = self.values.get(type_name, {})
+        for size in range(min(len(words), 6), 0, -1):
+            for start in range(len(words) - size + 1):
+                span = " ".join(words[start:start + size])
+                if span in table:
+                    return span, table[span]
+        for size in range(min(len(words), 4), 0, -1):
+            for start in range(len(words) - size + 1):
+                span = " ".join(words[start:start + size])
+                if len(span) >= 6:
+                    best = process.extractOne(span, list(table), scorer=fuzz.ratio, score_cutoff=90)
+                    if best:
+                        return span, table[best[0]]
+        return None
+
+
+def parse_number(spoken: str) -> int | None:
+    text = spoken.strip()
+    if re.fullmatch(r"\d+", text):
+        return int(text)
+    text = drop_fillers(text)
+    for prefix in ("ongeveer ", "zo'n ", "zon ", "een ", "rond de ", "rond ", "bijna ", "zeker "):
+        if text.startswith(prefix) and len(text) > len(prefix):
+            number = parse_number(text[len(prefix):])
+            if number is not None:
+                return number
+    try:
+        return int(text2num(text.replace(" ", ""), "nl"))
+    except (ValueError, TypeError):
+        pass
+    try:
+        return int(text2num(text, "nl"))
+    except (ValueError, TypeError):
+        return None
+
+
+class Nlu:
+    def __init__(self, model: dict, builtins: dict[str, list[str]] | None = None, *,
+                 accept: float = 0.3, margin: float = 0.0):
+        language = model["interactionModel"]["languageModel"]
+        self.invocation = normalize(language["invocationName"])
+        self.types = SlotTypes(language.get("types", []))
+        self.intent_slots: dict[str, dict[str, str]] = {}
+        self.accept, self.margin = accept, margin
+        samples: list[_Sample] = []
+        for intent in language["intents"]:
+            slots = {s["name"]: s["type"] for s in intent.get("slots", [])}
+            self.intent_slots[intent["name"]] = slots
+            for text in intent.get("samples", []):
+                samples.append(self._sample(intent["name"], text))
+        for name, phrases in (builtins or {}).items():
+            self.intent_slots.setdefault(name, {})
+            for text in phrases:
+                samples.append(self._sample(name, text))
+        self.samples = samples
+        self.vocabulary = sorted({tok for s in samples for tok in s.text.split() if not tok.startswith("{")}
+                                 | {w for table in self.types.values.values() for phrase in table for w in phrase.split()}
+                                 | set(self.invocation.split()))
+        self._vocab_set = set(self.vocabulary)
+        self._idf = self._fit_idf()
+        for sample in samples:
+            sample.vector = self._vector(self._placeholders(sample.text))
+
+    # ------------------------------------------------------------------ building
+
+    def _sample(self, intent: str, text: str) -> _Sample:
+        norm = drop_fillers(normalize(text))
+        slots = tuple(_SLOT_REF.findall(norm))
+        literal = [t for t in norm.split() if not _SLOT_REF.fullmatch(t)]
+        regex = ""
+        for token in norm.split():
+            ref = _SLOT_REF.fullmatch(token)
+            part = f"(?P<{ref.group(1)}>.+?)" if ref else re.escape(token)
+            regex += (r"\s+" if regex else "") + part
+        return _Sample(intent, norm, slots, re.compile(f"^{regex}$"), len(literal))
+
+    @staticmethod
+    def _placeholders(text: str) -> str:
+        return _SLOT_REF.sub(lambda m: f"slot{m.group(1)}", text)
+
+    @staticmethod
+    def _features(text: str) -> Counter:
+        words = text.split()
+        feats: Counter = Counter()
+        for w in words:
+            feats["w:" + w] += 1.0
+            if not w.startswith("slot"):
+                padded = f"<{w}>"
+                for i in range(max(1, len(padded) - 3)):
+                    feats["c:" + padded[i:i + 4]] += 0.75
+        for a, b in zip(words, words[1:]):
+            feats[f"b:{a}_{b}"] += 0.5
+        return feats
+
+    def _fit_idf(self) -> dict[str, float]:
+        df: Counter = Counter()
+        for sample in self.samples:
+            df.update(set(self._features(self._placeholders(sample.text))))
+        n = len(self.samples)
+        return {f: math.log((1 + n) / (1 + d)) + 1.0 for f, d in df.items()}
+
+    def _vector(self, text: str) -> dict[str, float]:
+        default = math.log(1 + len(self.samples)) + 1.0
+        vec = {f: c * self._idf.get(f, default) for f, c in self._features(text).items()}
+        norm = math.sqrt(sum(v * v for v in vec.values())) or 1.0
+        return {f: v / norm for f, v in vec.items()}
+
+    # ------------------------------------------------------------------ understanding
+
+    def correct(self, text: str) -> str:
+        """Maps unknown words to the nearest vocabulary word: 'hamstrig' -> 'hamstring'."""
+        out = []
+        for token in text.split():
+            if token in self._vocab_set or len(token) < 5 or token.isdigit():
+                out.append(token)
+                continue
+            best = process.extractOne(token, self.vocabulary, scorer=fuzz.ratio, score_cutoff=84)
+            out.append(best[0] if best else token)
+        return " ".join(out)
+
+    def split_invocation(self, text: str) -> tuple[str, str | None]:
+        """Returns ("launch", None), ("one_shot", rest) or ("none", text)."""
+        words = text.split()
+        target = self.invocation.replace(" ", "")
+        for start in range(0, min(4, len(words))):
+            for size in (1, 2, 3):
+                if start + size > len(words):
+                    break
+                candidate = "".join(words[start:start + size])
+                if fuzz.ratio(candidate, target) >= 85:
+                    before = " ".join(words[:start])
+                    rest = words[start + size:]
+                    if before and not any(before == v or before.endswith(" " + v) or before.startswith(v) for v in ASK_VERBS + LAUNCH_VERBS):
+                        continue
+                    while rest and rest[0] in CONNECTORS:
+                        rest = rest[1:]
+                    if not rest:
+                        return "launch", None
+                    return "one_shot", " ".join(rest)
+        return "none", text
+
+    def understand(self, utterance: str) -> Understanding:
+        text = drop_fillers(normalize(utterance))
+        if not text:
+            return Understanding("empty")
+        mode, rest = self.split_invocation(text)
+        if mode == "launch":
+            return Understanding("launch", confidence=1.0, one_shot=True, method="exact")
+        result = self.classify(rest if rest is not None else text)
+        result.one_shot = mode == "one_shot"
+        return result
+
+    def classify(self, text: str) -> Understanding:
+        text = drop_fillers(normalize(text))
+        exact = self._exact(text) or self._exact(self.correct(text))
+        if exact:
+            return exact
+        return self._similar(self.correct(text))
+
+    def _exact(self, text: str) -> Understanding | None:
+        best: tuple[int, Understanding] | None = None
+        for sample in self.samples:
+            match = sample.pattern.match(text)
+            if not match:
+                continue
+            slots = self._fill(sample, match.groupdict(), require_resolution=sample.literal_tokens < 2)
+            if slots is None:
+                continue
+            rank = sample.literal_tokens * 10 - len(sample.slots)
+            if best is None or rank > best[0]:
+                best = (rank, Understanding("intent", sample.intent, slots, confidence=1.0, method="exact"))
+        return best[1] if best else None
+
+    def _fill(self, sample: _Sample, spans: dict[str, str], require_resolution: bool) -> dict[str, SlotFill] | None:
+        slots = self._empty_slots(sample.intent)
+        for name, spoken in spans.items():
+            type_name = self.intent_slots[sample.intent].get(name, "")
+            fill = slots[name]
+            fill.value = spoken
+            if type_name == "AMAZON.NUMBER":
+                number = parse_number(spoken)
+                if number is None:
+                    return None
+                fill.value = str(number)
+            elif type_name in self.types.values:
+                # A sample that is nothing but a slot accepts only a value of the type as it is,
+                # else every utterance would match it.
+                value = self.types.resolve(type_name, spoken, fuzzy=sample.literal_tokens > 0)
+                if value is None and require_resolution:
+                    return None
+                if value is not None:
+                    fill.resolved, fill.id, fill.matched = value.name, value.id, True
+            else:
+                return None   # a built-in type this simulator does not know
+        return slots
+
+    def _empty_slots(self, intent: str) -> dict[str, SlotFill]:
+        return {name: SlotFill(name, type=type_name) for name, type_name in self.intent_slots.get(intent, {}).items()}
+
+    def _similar(self, text: str) -> Understanding:
+        # Variant of the utterance with recognised slot values replaced by placeholders, so that
+        # "vertel iets over massage" is compared with "vertel iets over {onderwerp}".
+        found: dict[str, tuple[str, SlotValue | None, str]] = {}
+        variant = text
+        for sample_slots in {(n, t) for slots in self.intent_slots.values() for n, t in slots.items()}:
+            name, type_name = sample_slots
+            if type_name in self.types.values:
+                hit = self.types.find_in(type_name, variant)
+                if hit:
+                    found[name] = (hit[0], hit[1], type_name)
+                    variant = re.sub(rf"\b{re.escape(hit[0])}\b", "{" + name + "}", variant, count=1)
+            elif type_name == "AMAZON.NUMBER":
+                number_span = self._find_number(variant)
+                if number_span:
+                    found[name] = (number_span, None, type_name)
+                    variant = re.sub(rf"\b{re.escape(number_span)}\b", "{" + name + "}", variant, count=1)
+        plain_vec = self._vector(text)
+        slot_vec = self._vector(self._placeholders(variant)) if variant != text else plain_vec
+        scores: dict[str, float] = defaultdict(float)
+        for sample in self.samples:
+            usable = all(s in found for s in sample.slots)
+            vec = slot_vec if sample.slots and usable else plain_vec
+            score = sum(w * sample.vector.get(f, 0.0) for f, w in vec.items())
+            if sample.slots and not usable:
+                score *= 0.5
+            scores[sample.intent] = max(scores[sample.intent], score)
+        ranked = sorted(scores.items(), key=lambda kv: kv[1], reverse=True)
+        if not ranked:
+            return Understanding("intent", FALLBACK, method="fallback")
+        (top, top_score), second = ranked[0], (ranked[1][1] if len(ranked) > 1 else 0.0)
+        if top == FALLBACK or top_score < self.accept or top_score - second < self.margin:
+            return Understanding("intent", FALLBACK, self._empty_slots(FALLBACK),
+                                 confidence=round(top_score, 3), method="fallback")
+        slots = self._empty_slots(top)
+        for name, fill in slots.items():
+            if name in found:
+                spoken, value, type_name = found[name]
+                fill.value = spoken
+                if type_name == "AMAZON.NUMBER":
+                    fill.value = str(parse_number(spoken))
+                elif value is not None:
+                    fill.resolved, fill.id, fill.matched = value.name, value.id, True
+        return Understanding("intent", top, slots, confidence=round(top_score, 3), method="similar")
+
+    @staticmethod
+    def _find_number(text: str) -> str | None:
+        words = text.split()
+        for size in range(min(len(words), 3), 0, -1):
+            for start in range(len(words) - size + 1):
+                span = " ".join(words[start:start + size])
+                if span not in {"een", "de", "het"} and parse_number(span) is not None:
+                    return span
+        return None
+
+
+def load_builtins(path: Path = BUILTINS_FILE) -> dict[str, list[str]]:
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    return {name: list(phrases) for name, phrases in data["intents"].items()}
+
+
+def load_model(path: Path | None = None) -> dict:
+    return json.loads(Path(path or paths.model_file()).read_text(encoding="utf-8"))
+
+
+@lru_cache(maxsize=4)
+def default_nlu(model_path: str | None = None) -> Nlu:
+    return Nlu(load_model(Path(model_path) if model_path else None), load_builtins())

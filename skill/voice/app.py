@@ -1,0 +1,59 @@
+"""The one skill object. The web service, Lambda and the offline simulator all call `get_skill()`.
+
+Handler order matters: the ASK SDK takes the first handler whose `can_handle` is true, so the
+dialogues that own the conversation come before the general handlers.
+"""
+from __future__ import annotations
+
+import logging
+import os
+from functools import lru_cache
+
+from ask_sdk_core.skill import CustomSkill
+from ask_sdk_core.skill_builder import CustomSkillBuilder
+
+from skill.core.content import Content, load_content
+from skill.voice import interceptors
+from skill.voice.handlers import common, topics
+
+log = logging.getLogger("hamstring.skill")
+
+
+def build_skill(content: Content | None = None, *, skill_id: str | None = None,
+                persistence_adapter=None) -> CustomSkill:
+    content = content or load_content()
+    builder = CustomSkillBuilder(persistence_adapter=persistence_adapter)
+    builder.skill_id = skill_id
+
+    for handler in (
+        common.LaunchHandler(content),
+        topics.TopicIntentHandler(content),
+        topics.TopicNavigationHandler(content),
+        common.HelpHandler(content),
+        common.StopHandler(content),
+        common.PauseHandler(content),
+        common.RepeatHandler(content),
+        common.YesNoHandler(content),
+        common.HomeHandler(content),
+        common.NothingToContinueHandler(content),
+        common.FallbackHandler(content),
+        common.SessionEndedHandler(),
+    ):
+        builder.add_request_handler(handler)
+
+    builder.add_exception_handler(common.CatchAllExceptionHandler(content))
+    builder.add_global_request_interceptor(interceptors.LogRequest())
+    for interceptor in (
+        interceptors.DisclaimerOnFirstAnswer(content),
+        interceptors.RememberLastResponse(),
+        interceptors.HandTraceToObserver(),
+        interceptors.LogResponse(),
+    ):
+        builder.add_global_response_interceptor(interceptor)
+    return builder.create()
+
+
+@lru_cache(maxsize=1)
+def get_skill() -> CustomSkill:
+    """The process-wide skill, configured from the environment (ALEXA_SKILL_ID)."""
+    return build_skill(skill_id=os.environ.get("ALEXA_SKILL_ID") or None)

@@ -1,0 +1,111 @@
+"""The voice layer's shared vocabulary: session state, pending yes/no offers, and building replies.
+
+Everything a conversation needs to remember between turns lives in Alexa session attributes,
+under the keys named here. Nothing in this module logs or stores what the listener said.
+"""
+from __future__ import annotations
+
+from typing import Any, Callable, Iterable
+
+from ask_sdk_core.handler_input import HandlerInput
+from ask_sdk_model import Response
+from ask_sdk_model.ui import SimpleCard
+
+from skill.core.content import Content
+from skill.voice.speech import Speech
+
+# Session attribute keys.
+DISCLAIMER = "disclaimer_given"
+TOPIC = "topic"          # {"id": topic id, "part": index of the last part spoken}
+OFFER = "offer"          # the yes/no question that is open: {"kind": ..., ...}
+LAST = "last"            # the last response, for "herhaal": {"speech": ssml, "reprompt": ssml}
+MODE = "mode"            # which dialogue owns the conversation: None, "triage", "coach", ...
+
+TRACE = "trace"          # request attribute: what this turn spoke, for the simulator's trace
+
+
+def session(handler_input: HandlerInput) -> dict[str, Any]:
+    return handler_input.attributes_manager.session_attributes
+
+
+def trace(handler_input: HandlerInput) -> dict[str, Any]:
+    attrs = handler_input.attributes_manager.request_attributes
+    return attrs.setdefault(TRACE, {"content_ids": [], "triage": None})
+
+
+def spoke_content(handler_input: HandlerInput, content_id: str) -> None:
+    ids = trace(handler_input)["content_ids"]
+    if content_id not in ids:
+        ids.append(content_id)
+
+
+# ---------------------------------------------------------------- pending yes/no offers
+
+OfferHandler = Callable[[HandlerInput, Content, dict, bool], Response]
+_OFFER_HANDLERS: dict[str, OfferHandler] = {}
+
+
+def offer_handler(kind: str) -> Callable[[OfferHandler], OfferHandler]:
+    """Registers what "ja" and "nee" mean after an offer of this kind."""
+    def register(function: OfferHandler) -> OfferHandler:
+        _OFFER_HANDLERS[kind] = function
+        return function
+    return register
+
+
+def set_offer(handler_input: HandlerInput, kind: str, **details: Any) -> None:
+    if kind not in _OFFER_HANDLERS:
+        raise KeyError(f"no handler for offers of kind {kind!r}")
+    session(handler_input)[OFFER] = {"kind": kind, **details}
+
+
+def pending_offer(handler_input: HandlerInput) -> dict | None:
+    return session(handler_input).get(OFFER)
+
+
+def answer_offer(handler_input: HandlerInput, content: Content, accepted: bool) -> Response | None:
+    """Resolves the open offer with yes or no; None when no offer is open."""
+    offer = session(handler_input).pop(OFFER, None)
+    if not offer:
+        return None
+    return _OFFER_HANDLERS[offer["kind"]](handler_input, content, offer, accepted)
+
+
+# ---------------------------------------------------------------- replies
+
+def reply(handler_input: HandlerInput, speech: Speech, reprompt: Speech | None = None, *,
+          end: bool = False, card: tuple[str, str] | None = None) -> Response:
+    """The one way handlers answer. An open session always gets a reprompt; a closed one never."""
+    if end and reprompt is not None:
+        raise ValueError("a response that ends the session cannot have a reprompt")
+    if not end and reprompt is None:
+        raise ValueError("a response that keeps the session open needs a reprompt")
+    builder = handler_input.response_builder
+    builder.speak(speech.ssml)
+    if reprompt is not None:
+        builder.ask(reprompt.ssml)
+    if card is not None:
+        builder.set_card(SimpleCard(title=card[0], content=card[1]))
+    builder.set_should_end_session(end)
+    if end:
+        session(handler_input).pop(OFFER, None)
+    return builder.response
+
+
+def ask(handler_input: HandlerInput, speech: Speech, reprompt_text: str | Speech, **kwargs: Any) -> Response:
+    reprompt = reprompt_text if isinstance(reprompt_text, Speech) else Speech().say(reprompt_text)
+    return reply(handler_input, speech, reprompt, **kwargs)
+
+
+def close(handler_input: HandlerInput, speech: Speech) -> Response:
+    return reply(handler_input, speech, None, end=True)
+
+
+def chain(*texts: Iterable[str] | str) -> Speech:
+    out = Speech()
+    for text in texts:
+        if isinstance(text, str):
+            out.say(text)
+        else:
+            out.say(*text)
+    return out

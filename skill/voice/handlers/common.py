@@ -1,0 +1,184 @@
+"""Handlers every Alexa skill needs: launch, help, stop, fallback, repeat, yes/no, and the rest.
+
+Dialogues (triage, coach) register their own handlers ahead of these; what reaches this module
+is what no dialogue claimed.
+"""
+from __future__ import annotations
+
+import logging
+import traceback
+
+from ask_sdk_core.dispatch_components import AbstractExceptionHandler, AbstractRequestHandler
+from ask_sdk_core.handler_input import HandlerInput
+from ask_sdk_core.utils import is_intent_name, is_request_type
+from ask_sdk_model import Response
+
+from skill.core.content import Content
+from skill.voice import conversation as conv
+from skill.voice.conversation import answer_offer, ask, close, session
+from skill.voice.speech import Speech
+
+log = logging.getLogger("hamstring.skill")
+
+
+class _Handler(AbstractRequestHandler):
+    def __init__(self, content: Content):
+        self.content = content
+
+    def phrase(self, key: str, **values) -> str:
+        return self.content.phrases(key, **values)
+
+
+def _any_intent(*names: str):
+    checks = [is_intent_name(n) for n in names]
+    return lambda handler_input: any(check(handler_input) for check in checks)
+
+
+def menu(handler_input: HandlerInput, content: Content, lead: Speech) -> Response:
+    """Back to the start: forget the topic and any open question, then ask what they want."""
+    attrs = session(handler_input)
+    for key in (conv.TOPIC, conv.OFFER, conv.MODE):
+        attrs.pop(key, None)
+    return ask(handler_input, lead, content.phrases("launch_reprompt"))
+
+
+class LaunchHandler(_Handler):
+    def can_handle(self, handler_input: HandlerInput) -> bool:
+        return is_request_type("LaunchRequest")(handler_input)
+
+    def handle(self, handler_input: HandlerInput) -> Response:
+        out = Speech().say(self.phrase("welcome"))
+        if not session(handler_input).get(conv.DISCLAIMER):
+            out.say(self.phrase("disclaimer"))
+            session(handler_input)[conv.DISCLAIMER] = True
+        out.say(self.phrase("launch_options"))
+        return menu(handler_input, self.content, out)
+
+
+class HelpHandler(_Handler):
+    def can_handle(self, handler_input: HandlerInput) -> bool:
+        return is_intent_name("AMAZON.HelpIntent")(handler_input)
+
+    def handle(self, handler_input: HandlerInput) -> Response:
+        session(handler_input).pop(conv.OFFER, None)
+        return ask(handler_input, Speech().say(self.phrase("help")), self.phrase("help_reprompt"))
+
+
+class StopHandler(_Handler):
+    def can_handle(self, handler_input: HandlerInput) -> bool:
+        return _any_intent("AMAZON.StopIntent", "AMAZON.CancelIntent")(handler_input)
+
+    def handle(self, handler_input: HandlerInput) -> Response:
+        return close(handler_input, Speech().say(self.phrase("goodbye")))
+
+
+class PauseHandler(_Handler):
+    """Outside the coach there is nothing to hold: pausing ends the session politely."""
+
+    def can_handle(self, handler_input: HandlerInput) -> bool:
+        return is_intent_name("AMAZON.PauseIntent")(handler_input)
+
+    def handle(self, handler_input: HandlerInput) -> Response:
+        return close(handler_input, Speech().say(self.phrase("pause")))
+
+
+class FallbackHandler(_Handler):
+    def can_handle(self, handler_input: HandlerInput) -> bool:
+        return is_intent_name("AMAZON.FallbackIntent")(handler_input)
+
+    def handle(self, handler_input: HandlerInput) -> Response:
+        offer = conv.pending_offer(handler_input)
+        if offer is not None and conv.LAST in session(handler_input):
+            # A yes/no question is open: say we did not understand and ask it again.
+            last = session(handler_input)[conv.LAST]
+            out = Speech().say(self.phrase("fallback_reprompt"))
+            return ask(handler_input, out, Speech(parts=[_inner(last["reprompt"])]))
+        return ask(handler_input, Speech().say(self.phrase("fallback")), self.phrase("fallback_reprompt"))
+
+
+def _inner(ssml: str) -> str:
+    return ssml.removeprefix("<speak>").removesuffix("</speak>")
+
+
+class HomeHandler(_Handler):
+    """"naar het begin" and "opnieuw beginnen" outside a dialogue: back to the opening question."""
+
+    def can_handle(self, handler_input: HandlerInput) -> bool:
+        return _any_intent("AMAZON.NavigateHomeIntent", "AMAZON.StartOverIntent")(handler_input)
+
+    def handle(self, handler_input: HandlerInput) -> Response:
+        return menu(handler_input, self.content, Speech().say(self.phrase("start_over")))
+
+
+class RepeatHandler(_Handler):
+    """Repeats exactly the last response (speech and reprompt), changing nothing in the session."""
+
+    def can_handle(self, handler_input: HandlerInput) -> bool:
+        return is_intent_name("AMAZON.RepeatIntent")(handler_input)
+
+    def handle(self, handler_input: HandlerInput) -> Response:
+        last = session(handler_input).get(conv.LAST)
+        if not last:
+            return ask(handler_input, Speech().say(self.phrase("nothing_to_repeat")), self.phrase("launch_reprompt"))
+        builder = handler_input.response_builder
+        builder.speak(last["speech"]).ask(last["reprompt"])
+        builder.set_should_end_session(False)
+        return builder.response
+
+
+class YesNoHandler(_Handler):
+    def can_handle(self, handler_input: HandlerInput) -> bool:
+        return _any_intent("AMAZON.YesIntent", "AMAZON.NoIntent")(handler_input)
+
+    def handle(self, handler_input: HandlerInput) -> Response:
+        accepted = is_intent_name("AMAZON.YesIntent")(handler_input)
+        response = answer_offer(handler_input, self.content, accepted)
+        if response is not None:
+            return response
+        return ask(handler_input, Speech().say(self.phrase("answer_without_question")), self.phrase("launch_reprompt"))
+
+
+class NothingToContinueHandler(_Handler):
+    """"volgende", "vorige", "ga door" when no topic or session is running."""
+
+    def can_handle(self, handler_input: HandlerInput) -> bool:
+        return _any_intent("AMAZON.NextIntent", "AMAZON.PreviousIntent", "AMAZON.ResumeIntent")(handler_input)
+
+    def handle(self, handler_input: HandlerInput) -> Response:
+        if is_intent_name("AMAZON.NextIntent")(handler_input) or is_intent_name("AMAZON.ResumeIntent")(handler_input):
+            # "verder" after "Wil je meer weten?" means yes.
+            offer = conv.pending_offer(handler_input)
+            if offer is not None and offer["kind"] == "more":
+                return answer_offer(handler_input, self.content, True)
+        return ask(handler_input, Speech().say(self.phrase("nothing_to_continue")), self.phrase("launch_reprompt"))
+
+
+class SessionEndedHandler(AbstractRequestHandler):
+    def can_handle(self, handler_input: HandlerInput) -> bool:
+        return is_request_type("SessionEndedRequest")(handler_input)
+
+    def handle(self, handler_input: HandlerInput) -> Response:
+        request = handler_input.request_envelope.request
+        reason = getattr(request.reason, "value", request.reason)
+        error = getattr(request, "error", None)
+        log.info("session ended: reason=%s%s", reason, f" error_type={error.object_type}" if error else "")
+        return handler_input.response_builder.response
+
+
+class CatchAllExceptionHandler(AbstractExceptionHandler):
+    """Any failure becomes a friendly Dutch answer; the log names the code, never the listener's words."""
+
+    def __init__(self, content: Content):
+        self.content = content
+
+    def can_handle(self, handler_input: HandlerInput, exception: Exception) -> bool:
+        return True
+
+    def handle(self, handler_input: HandlerInput, exception: Exception) -> Response:
+        # Exception messages can quote input (slot values), so only the type and the code path
+        # are logged, not the message.
+        frames = traceback.extract_tb(exception.__traceback__)
+        where = " <- ".join(f"{f.name}@{f.filename.rsplit('/', 1)[-1]}:{f.lineno}" for f in reversed(frames[-4:]))
+        log.error("unhandled %s at %s", type(exception).__name__, where)
+        phrase = self.content.phrases
+        return ask(handler_input, Speech().say(phrase("error")), phrase("error_reprompt"))

@@ -1,0 +1,120 @@
+"""Topic answers: the short answer first, then further parts offered with "Wil je meer weten?"."""
+from __future__ import annotations
+
+from ask_sdk_core.dispatch_components import AbstractRequestHandler
+from ask_sdk_core.handler_input import HandlerInput
+from ask_sdk_core.utils import get_intent_name, is_intent_name, is_request_type
+from ask_sdk_model import Response
+
+from skill.core.content import Content, Topic
+from skill.voice import conversation as conv
+from skill.voice.conversation import ask, offer_handler, set_offer, session, spoke_content
+from skill.voice.slots import resolved_id
+from skill.voice.speech import Speech
+
+TOPIC_SLOT = "onderwerp"
+
+
+def speak_part(handler_input: HandlerInput, content: Content, topic: Topic, part: int,
+               lead: Speech | None = None) -> Response:
+    """Speaks part `part` of a topic (0 is the short answer) and offers what comes next."""
+    part = max(0, min(part, len(topic.parts) - 1))
+    session(handler_input)[conv.TOPIC] = {"id": topic.id, "part": part}
+    spoke_content(handler_input, topic.id)
+    out = lead or Speech()
+    out.paragraph(topic.parts[part])
+    phrase = content.phrases
+    card = (topic.title[:1].upper() + topic.title[1:], topic.parts[part])
+    if part + 1 < len(topic.parts):
+        set_offer(handler_input, "more", topic=topic.id, part=part + 1)
+        out.say(phrase("more_prompt"))
+        return ask(handler_input, out, phrase("more_reprompt"), card=card)
+    return offer_next_topic(handler_input, content, topic, out, card)
+
+
+def offer_next_topic(handler_input: HandlerInput, content: Content, topic: Topic, out: Speech,
+                     card: tuple[str, str] | None = None) -> Response:
+    """At the end of a topic: offer the first related topic, or invite another question."""
+    phrase = content.phrases
+    for other_id in topic.related:
+        other = content.topics[other_id]
+        set_offer(handler_input, "related", topic=other_id)
+        out.say(phrase("offer_related", onderwerp=other.title))
+        return ask(handler_input, out, phrase("offer_related_reprompt", onderwerp=other.title), card=card)
+    out.say(phrase("anything_else"))
+    return ask(handler_input, out, phrase("anything_else_reprompt"), card=card)
+
+
+@offer_handler("more")
+def _more(handler_input: HandlerInput, content: Content, offer: dict, accepted: bool) -> Response:
+    topic = content.topics[offer["topic"]]
+    if accepted:
+        return speak_part(handler_input, content, topic, offer["part"])
+    return anything_else(handler_input, content, Speech().say(content.phrases("okay")))
+
+
+@offer_handler("related")
+def _related(handler_input: HandlerInput, content: Content, offer: dict, accepted: bool) -> Response:
+    if accepted:
+        return speak_part(handler_input, content, content.topics[offer["topic"]], 0)
+    return anything_else(handler_input, content, Speech().say(content.phrases("okay")))
+
+
+def anything_else(handler_input: HandlerInput, content: Content, lead: Speech) -> Response:
+    lead.say(content.phrases("anything_else"))
+    return ask(handler_input, lead, content.phrases("anything_else_reprompt"))
+
+
+class TopicIntentHandler(AbstractRequestHandler):
+    """Every topic intent named in content/topics.yaml, and TopicIntent with an {onderwerp} slot."""
+
+    def __init__(self, content: Content):
+        self.content = content
+
+    def can_handle(self, handler_input: HandlerInput) -> bool:
+        if not is_request_type("IntentRequest")(handler_input):
+            return False
+        name = get_intent_name(handler_input)
+        return name == "TopicIntent" or self.content.topic_for_intent(name) is not None
+
+    def handle(self, handler_input: HandlerInput) -> Response:
+        session(handler_input).pop(conv.OFFER, None)
+        name = get_intent_name(handler_input)
+        if name == "TopicIntent":
+            topic_id = resolved_id(handler_input, TOPIC_SLOT)
+            topic = self.content.topics.get(topic_id) if topic_id else None
+            if topic is None:
+                phrase = self.content.phrases
+                return ask(handler_input, Speech().say(phrase("unknown_topic")), phrase("fallback_reprompt"))
+        else:
+            topic = self.content.topic_for_intent(name)
+        return speak_part(handler_input, self.content, topic, 0)
+
+
+class TopicNavigationHandler(AbstractRequestHandler):
+    """"volgende" and "vorige" while listening to a topic move between its parts."""
+
+    def __init__(self, content: Content):
+        self.content = content
+
+    def can_handle(self, handler_input: HandlerInput) -> bool:
+        return (session(handler_input).get(conv.TOPIC) is not None
+                and not session(handler_input).get(conv.MODE)
+                and (is_intent_name("AMAZON.NextIntent")(handler_input)
+                     or is_intent_name("AMAZON.PreviousIntent")(handler_input)))
+
+    def handle(self, handler_input: HandlerInput) -> Response:
+        where = session(handler_input)[conv.TOPIC]
+        topic = self.content.topics.get(where["id"])
+        if topic is None:     # content changed between turns
+            session(handler_input).pop(conv.TOPIC, None)
+            return anything_else(handler_input, self.content, Speech())
+        session(handler_input).pop(conv.OFFER, None)
+        if is_intent_name("AMAZON.NextIntent")(handler_input):
+            if where["part"] + 1 >= len(topic.parts):
+                return offer_next_topic(handler_input, self.content, topic, Speech())
+            return speak_part(handler_input, self.content, topic, where["part"] + 1)
+        if where["part"] == 0:
+            lead = Speech().say(self.content.phrases("no_previous_part"))
+            return speak_part(handler_input, self.content, topic, 0, lead)
+        return speak_part(handler_input, self.content, topic, where["part"] - 1)

@@ -1,0 +1,187 @@
+"""Speech rendering: plain Dutch text in, valid Alexa SSML out; plus the checks every response obeys.
+
+Content holds plain text. Only this module writes SSML, so escaping, pauses and limits are
+handled in one place.
+"""
+from __future__ import annotations
+
+import re
+import xml.parsers.expat
+from dataclasses import dataclass, field
+from html import escape
+
+MAX_BREAK_SECONDS = 10.0          # Alexa ignores or rejects longer <break>s
+MAX_SPEECH_CHARS = 8000           # outputSpeech limit, SSML included
+MAX_AUDIO_SECONDS = 240.0         # what one response may hold, speech and pauses together
+
+# Tags Alexa supports in SSML (developer docs, "Speech Synthesis Markup Language Reference").
+SUPPORTED_TAGS = frozenset({
+    "speak", "amazon:domain", "amazon:effect", "amazon:emotion", "audio", "break", "emphasis",
+    "lang", "p", "phoneme", "prosody", "s", "say-as", "sub", "voice", "w",
+})
+
+# Speaking rate used to estimate how long text takes, in characters a second. Alexa's Dutch
+# voice speaks about 150 words a minute; Dutch words average about 5.5 characters plus a space.
+CHARS_PER_SECOND = 14.0
+_PARAGRAPH_PAUSE = 0.6            # an implied pause after </p>
+_SENTENCE_PAUSE = 0.3             # after </s>
+
+
+@dataclass
+class Speech:
+    """Builds one outputSpeech. Text is escaped; pauses longer than 10 s are split."""
+
+    parts: list[str] = field(default_factory=list)
+
+    def say(self, *texts: str) -> "Speech":
+        for text in texts:
+            text = " ".join(text.split())
+            if text:
+                self.parts.append(escape(text, quote=False))
+        return self
+
+    def paragraph(self, text: str) -> "Speech":
+        text = " ".join(text.split())
+        if text:
+            self.parts.append(f"<p>{escape(text, quote=False)}</p>")
+        return self
+
+    def pause(self, seconds: float) -> "Speech":
+        remaining = round(float(seconds), 3)
+        while remaining > 0:
+            step = min(remaining, MAX_BREAK_SECONDS)
+            self.parts.append(_break(step))
+            remaining = round(remaining - step, 3)
+        return self
+
+    def extend(self, other: "Speech") -> "Speech":
+        self.parts.extend(other.parts)
+        return self
+
+    def __bool__(self) -> bool:
+        return bool(self.parts)
+
+    @property
+    def ssml(self) -> str:
+        return "<speak>" + " ".join(self.parts) + "</speak>"
+
+
+def _break(seconds: float) -> str:
+    if seconds == int(seconds):
+        return f'<break time="{int(seconds)}s"/>'
+    return f'<break time="{int(round(seconds * 1000))}ms"/>'
+
+
+def speech(*texts: str) -> Speech:
+    return Speech().say(*texts)
+
+
+# ---------------------------------------------------------------- checks and measurements
+
+_TIME = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*(ms|s)\s*$")
+_STRENGTH = {"none": 0.0, "x-weak": 0.0, "weak": 0.35, "medium": 0.75, "strong": 1.0, "x-strong": 1.25}
+
+
+def break_seconds(attrs: dict[str, str]) -> float:
+    if "time" in attrs:
+        match = _TIME.match(attrs["time"])
+        if not match:
+            raise ValueError(f"unreadable break time {attrs['time']!r}")
+        value = float(match.group(1))
+        return value / 1000 if match.group(2) == "ms" else value
+    return _STRENGTH.get(attrs.get("strength", "medium"), 0.75)
+
+
+@dataclass
+class SsmlReport:
+    problems: list[str]
+    text: str                 # what is spoken, tags removed
+    breaks: list[float]       # every explicit pause, in seconds
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems
+
+
+def inspect_ssml(ssml: str) -> SsmlReport:
+    """Parses SSML as Alexa would and lists every rule it breaks."""
+    problems: list[str] = []
+    text_parts: list[str] = []
+    breaks: list[float] = []
+    depth = [0]
+    if len(ssml) > MAX_SPEECH_CHARS:
+        problems.append(f"speech is {len(ssml)} characters, more than {MAX_SPEECH_CHARS}")
+    parser = xml.parsers.expat.ParserCreate()   # no namespace processing: amazon:* stays one name
+
+    def start(name, attrs):
+        if depth[0] == 0 and name != "speak":
+            problems.append(f"root element is <{name}>, not <speak>")
+        depth[0] += 1
+        if name not in SUPPORTED_TAGS:
+            problems.append(f"unsupported tag <{name}>")
+        if name == "break":
+            try:
+                seconds = break_seconds(attrs)
+            except ValueError as exc:
+                problems.append(str(exc))
+                return
+            breaks.append(seconds)
+            if seconds > MAX_BREAK_SECONDS:
+                problems.append(f"<break> of {seconds:g} s is longer than {MAX_BREAK_SECONDS:g} s")
+
+    def end(name):
+        depth[0] -= 1
+        if name == "p":
+            text_parts.append("\n")
+
+    parser.StartElementHandler = start
+    parser.EndElementHandler = end
+    parser.CharacterDataHandler = text_parts.append
+    try:
+        parser.Parse(ssml, True)
+    except xml.parsers.expat.ExpatError as exc:
+        problems.append(f"not well-formed XML: {exc}")
+    text = re.sub(r"[ \t]+", " ", "".join(text_parts))
+    text = "\n".join(line.strip() for line in text.split("\n") if line.strip())
+    return SsmlReport(problems, text, breaks)
+
+
+def estimate_seconds(ssml: str, chars_per_second: float = CHARS_PER_SECOND) -> float:
+    """How long a response takes to play: spoken text at the stated rate plus every pause."""
+    report = inspect_ssml(ssml)
+    spoken = len(report.text.replace("\n", " "))
+    paragraphs = ssml.count("</p>")
+    sentences = ssml.count("</s>")
+    return (spoken / chars_per_second + sum(report.breaks)
+            + paragraphs * _PARAGRAPH_PAUSE + sentences * _SENTENCE_PAUSE)
+
+
+def plain_text(ssml: str) -> str:
+    """SSML as a reader sees it in the simulator: tags removed, pauses shown as [pauze 10 s]."""
+    def show_break(match: re.Match) -> str:
+        attrs = dict(re.findall(r'(\w+)="([^"]*)"', match.group(0)))
+        try:
+            seconds = break_seconds(attrs)
+        except ValueError:
+            return " [pauze ?] "
+        shown = f"{seconds:g}".replace(".", ",")
+        return f" [pauze {shown} s] "
+
+    marked = re.sub(r"<break\b[^>]*/>", show_break, ssml)
+    marked = marked.replace("</p>", "\n")
+    text = re.sub(r"<[^>]+>", "", marked)
+    text = text.replace("&lt;", "<").replace("&gt;", ">").replace("&quot;", '"').replace("&amp;", "&")
+    # Consecutive pauses read better as one: [pauze 10 s] [pauze 5 s] -> [pauze 15 s]
+    text = _merge_pauses(text)
+    lines = [" ".join(line.split()) for line in text.split("\n")]
+    return "\n".join(line for line in lines if line)
+
+
+def _merge_pauses(text: str) -> str:
+    pattern = re.compile(r"\[pauze ([\d,]+) s\]\s*\[pauze ([\d,]+) s\]")
+    while True:
+        match = pattern.search(text)
+        if not match:
+            return text
+        total = float(match.group(1).replace(",", ".")) + float(match.group(2).replace(",", "."))
+        text = text[:match.start()] + f"[pauze {total:g} s]".replace(".", ",") + text[match.end():]

@@ -1,0 +1,29 @@
+"""Shared fixtures: the real content, the one skill object, and a simulator around it."""
+from __future__ import annotations
+
+import pytest
+
+from skill.adapters.simulator.nlu import default_nlu
+from skill.adapters.simulator.session import Simulator
+from skill.core.content import load_content
+from skill.voice.app import build_skill
+
+
+@pytest.fixture(scope="session")
+def content():
+    return load_content()
+
+
+@pytest.fixture(scope="session")
+def skill(content):
+    return build_skill(content)
+
+
+@pytest.fixture(scope="session")
+def nlu():
+    return default_nlu()
+
+
+@pytest.fixture
+def sim(skill, nlu):
+    return Simulator(skill, nlu)

@@ -1,0 +1,246 @@
+"""Alexa request verification through the real Flask endpoint, with verification on.
+
+Requests are signed with a locally generated CA and leaf certificate (SAN echo-api.amazon.com).
+Only the trust root is substituted: the CA is put in a bundle named by SSL_CERT_FILE, which is
+where oscrypto (and so certvalidator) looks for the system's roots. Because this machine is
+offline, the download of the certificate chain from S3 is answered locally; the verifier still
+checks the chain URL first, then validates the chain to the root, the SAN, expiry, the SHA-256
+signature of the body and the timestamp, all with flask-ask-sdk's own code.
+"""
+from __future__ import annotations
+
+import base64
+import io
+import json
+from datetime import datetime, timedelta, timezone
+
+import pytest
+from cryptography import x509
+from cryptography.hazmat.primitives import hashes, serialization
+from cryptography.hazmat.primitives.asymmetric import padding, rsa
+from cryptography.x509.oid import NameOID
+
+from skill.adapters.simulator.session import Simulator
+from skill.adapters.web import create_app
+
+SKILL_ID = "amzn1.ask.skill.11111111-2222-3333-4444-555555555555"
+CERT_URL = "https://s3.amazonaws.com/echo.api/echo-api-cert-hamstring-test.pem"
+
+
+def _name(common_name: str) -> x509.Name:
+    return x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, common_name)])
+
+
+def _make_ca(common_name: str, now: datetime):
+    key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+    cert = (x509.CertificateBuilder()
+            .subject_name(_name(common_name)).issuer_name(_name(common_name))
+            .public_key(key.public_key()).serial_number(x509.random_serial_number())
+            .not_valid_before(now - timedelta(days=1)).not_valid_after(now + timedelta(days=30))
+            .add_extension(x509.BasicConstraints(ca=True, path_length=None), critical=True)
+            .add_extension(x509.KeyUsage(digital_signature=False, content_commitment=False, key_encipherment=False,
+                                         data_encipherment=False, key_agreement=False, key_cert_sign=True,
+                                         crl_sign=True, encipher_only=False, decipher_only=False), critical=True)
+            .add_extension(x509.SubjectKeyIdentifier.from_public_key(key.public_key()), critical=False)
+            .sign(key, hashes.SHA256()))
+    return cert, key
+
+
+def _make_leaf(ca, ca_key, now: datetime, san: str = "echo-api.amazon.com"):
+    key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+    cert = (x509.CertificateBuilder()
+            .subject_name(_name(san)).issuer_name(ca.subject)
+            .public_key(key.public_key()).serial_number(x509.random_serial_number())
+            .not_valid_before(now - timedelta(days=1)).not_valid_after(now + timedelta(days=30))
+            .add_extension(x509.SubjectAlternativeName([x509.DNSName(san)]), critical=False)
+            .add_extension(x509.BasicConstraints(ca=False, path_length=None), critical=True)
+            .add_extension(x509.KeyUsage(digital_signature=True, content_commitment=False, key_encipherment=True,
+                                         data_encipherment=False, key_agreement=False, key_cert_sign=False,
+                                         crl_sign=False, encipher_only=False, decipher_only=False), critical=True)
+            .add_extension(x509.AuthorityKeyIdentifier.from_issuer_public_key(ca_key.public_key()), critical=False)
+            .sign(ca_key, hashes.SHA256()))
+    return cert, key
+
+
+def _pem(cert) -> bytes:
+    return cert.public_bytes(serialization.Encoding.PEM)
+
+
+@pytest.fixture(scope="module")
+def pki(tmp_path_factory):
+    now = datetime.now(timezone.utc)
+    ca, ca_key = _make_ca("Hamstring Hulp test root", now)
+    leaf, leaf_key = _make_leaf(ca, ca_key, now)
+    wrong_san, wrong_san_key = _make_leaf(ca, ca_key, now, san="example.org")
+    # An impostor: the same kind of chain, but from a root nobody trusts.
+    rogue_ca, rogue_ca_key = _make_ca("Rogue root", now)
+    rogue, rogue_key = _make_leaf(rogue_ca, rogue_ca_key, now)
+    bundle = tmp_path_factory.mktemp("trust") / "roots.pem"
+    bundle.write_bytes(_pem(ca))
+    return {"bundle": bundle, "chain": _pem(leaf) + _pem(ca), "key": leaf_key,
+            "rogue_chain": _pem(rogue) + _pem(rogue_ca), "rogue_key": rogue_key,
+            "wrong_san_chain": _pem(wrong_san) + _pem(ca), "wrong_san_key": wrong_san_key}
+
+
+@pytest.fixture
+def served_chains(pki):
+    """What the stand-in for S3 serves, by URL. Tests may add more."""
+    return {CERT_URL: pki["chain"]}
+
+
+@pytest.fixture
+def client(pki, served_chains, monkeypatch, skill):
+    from oscrypto import trust_list
+
+    from ask_sdk_webservice_support import verifier
+
+    monkeypatch.setenv("SSL_CERT_FILE", str(pki["bundle"]))
+    trust_list.clear_cache()
+
+    fetched = []
+
+    def s3(url, *args, **kwargs):
+        fetched.append(url)
+        if url not in served_chains:
+            raise ValueError(f"nothing stored at {url}")
+        return io.BytesIO(served_chains[url])
+
+    monkeypatch.setattr(verifier, "urlopen", s3)
+    app = create_app(skill, skill_id=SKILL_ID)
+    app.testing = True
+    with app.test_client() as test_client:
+        test_client.fetched = fetched
+        yield test_client
+    trust_list.clear_cache()
+
+
+def _body(skill_id: str = SKILL_ID, age_seconds: float = 0) -> bytes:
+    simulator = Simulator(skill=None, nlu=None, skill_id=skill_id)   # only used to build the envelope
+    simulator._new_session()
+    envelope = simulator.envelope({"type": "LaunchRequest"})
+    stamp = datetime.now(timezone.utc) - timedelta(seconds=age_seconds)
+    envelope["request"]["timestamp"] = stamp.strftime("%Y-%m-%dT%H:%M:%SZ")
+    return json.dumps(envelope).encode("utf-8")
+
+
+def _sign(body: bytes, key) -> str:
+    return base64.b64encode(key.sign(body, padding.PKCS1v15(), hashes.SHA256())).decode("ascii")
+
+
+def _post(client, body: bytes, signature: str, cert_url: str = CERT_URL):
+    return client.post("/", data=body, content_type="application/json",
+                       headers={"Signature-256": signature, "SignatureCertChainUrl": cert_url})
+
+
+def _rejected(caplog, response, reason: str) -> bool:
+    """The request was refused with 400, by a verifier, for the stated reason."""
+    failures = [r for r in caplog.records if r.getMessage() == "Request verification failed"]
+    messages = " | ".join(str(r.exc_info[1]) for r in failures if r.exc_info)
+    assert response.status_code == 400
+    assert reason in messages, f"rejected for another reason: {messages!r}"
+    return True
+
+
+def test_a_correctly_signed_request_is_answered(client, pki):
+    body = _body()
+    response = _post(client, body, _sign(body, pki["key"]))
+    assert response.status_code == 200
+    speech = response.get_json()["response"]["outputSpeech"]["ssml"]
+    assert "Welkom bij Hamstring Hulp" in speech
+    assert client.fetched == [CERT_URL]
+
+
+def test_a_tampered_body_is_rejected(client, pki, caplog):
+    body = _body()
+    signature = _sign(body, pki["key"])
+    tampered = body.replace(b'"LaunchRequest"', b'"SessionEndedRequest"')
+    assert tampered != body
+    assert _rejected(caplog, _post(client, tampered, signature), "Request body is not valid")
+
+
+def test_a_request_without_signature_is_rejected(client, caplog):
+    body = _body()
+    response = client.post("/", data=body, content_type="application/json")
+    assert _rejected(caplog, response, "Missing Signature")
+
+
+@pytest.mark.parametrize("bad_url", [
+    "http://s3.amazonaws.com/echo.api/echo-api-cert-hamstring-test.pem",          # not https
+    "https://s3.evil.example.com/echo.api/echo-api-cert-hamstring-test.pem",     # other host
+    "https://s3.amazonaws.com:8443/echo.api/echo-api-cert-hamstring-test.pem",   # other port
+    "https://s3.amazonaws.com/echo.api/../invalid/echo-api-cert-hamstring-test.pem",  # .. in the path
+    "https://s3.amazonaws.com/invalid/echo-api-cert-hamstring-test.pem",         # other path
+])
+def test_certificate_urls_outside_alexas_bucket_are_rejected(client, pki, served_chains, bad_url, caplog):
+    served_chains[bad_url] = pki["chain"]     # even if something were served there
+    body = _body()
+    assert _rejected(caplog, _post(client, body, _sign(body, pki["key"]), bad_url), "Signature Certificate URL has invalid")
+    assert bad_url not in client.fetched, "the URL must be refused before anything is downloaded"
+
+
+def test_a_port_443_url_in_the_bucket_is_accepted(client, pki, served_chains):
+    url = "https://s3.amazonaws.com:443/echo.api/echo-api-cert-hamstring-test.pem"
+    served_chains[url] = pki["chain"]
+    body = _body()
+    assert _post(client, body, _sign(body, pki["key"]), url).status_code == 200
+
+
+def test_a_certificate_from_an_untrusted_root_is_rejected(client, pki, served_chains, caplog):
+    url = "https://s3.amazonaws.com/echo.api/rogue.pem"
+    served_chains[url] = pki["rogue_chain"]
+    body = _body()
+    assert _rejected(caplog, _post(client, body, _sign(body, pki["rogue_key"]), url), "Certificate chain is not valid")
+
+
+def test_a_certificate_for_another_domain_is_rejected(client, pki, served_chains, caplog):
+    url = "https://s3.amazonaws.com/echo.api/other-domain.pem"
+    served_chains[url] = pki["wrong_san_chain"]
+    body = _body()
+    assert _rejected(caplog, _post(client, body, _sign(body, pki["wrong_san_key"]), url), "domain missing")
+
+
+def test_a_signature_by_another_key_is_rejected(client, pki, caplog):
+    body = _body()
+    assert _rejected(caplog, _post(client, body, _sign(body, pki["rogue_key"])), "Request body is not valid")
+
+
+def test_a_request_older_than_150_seconds_is_rejected(client, pki, caplog):
+    body = _body(age_seconds=200)
+    assert _rejected(caplog, _post(client, body, _sign(body, pki["key"])), "Timestamp verification failed")
+
+
+def test_a_request_within_150_seconds_is_answered(client, pki):
+    body = _body(age_seconds=100)
+    assert _post(client, body, _sign(body, pki["key"])).status_code == 200
+
+
+def test_a_request_for_another_skill_is_rejected(client, pki, caplog):
+    body = _body(skill_id="amzn1.ask.skill.someone-else")
+    assert _rejected(caplog, _post(client, body, _sign(body, pki["key"])), "another skill id")
+
+
+def test_health_answers_200(client):
+    response = client.get("/health")
+    assert response.status_code == 200
+    assert response.get_json() == {"status": "ok"}
+
+
+def test_get_on_the_skill_endpoint_is_not_allowed(client):
+    assert client.get("/").status_code == 405
+
+
+def test_verification_is_on_without_any_configuration(skill):
+    from flask_ask_sdk.skill_adapter import EXTENSION_NAME
+    from ask_sdk_webservice_support.verifier import RequestVerifier, TimestampVerifier
+
+    app = create_app(skill, skill_id=SKILL_ID)
+    adapter = app.extensions[EXTENSION_NAME][SKILL_ID]
+    kinds = {type(v) for v in adapter._webservice_handler._verifiers}
+    assert {RequestVerifier, TimestampVerifier} <= kinds
+
+
+def test_missing_skill_id_is_warned_about_at_start(skill, caplog, monkeypatch):
+    monkeypatch.delenv("ALEXA_SKILL_ID", raising=False)
+    with caplog.at_level("WARNING", logger="hamstring.web"):
+        create_app(skill)
+    assert any("ALEXA_SKILL_ID" in record.getMessage() for record in caplog.records)
