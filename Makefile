@@ -42,5 +42,15 @@ triage-graph: setup
 bench: setup
 	$(BIN)/python bench/run.py
 
+# A zip for AWS Lambda (handler: skill.lambda_function.handler), built for the Python 3.11 runtime.
+lambda-zip: setup
+	rm -rf build/lambda && mkdir -p build/lambda
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check --no-deps --target build/lambda \
+	    --platform manylinux2014_x86_64 --only-binary=:all: --python-version 3.11 -r requirements-lambda.lock
+	cp -r skill content interaction_model build/lambda/
+	find build/lambda -name __pycache__ -prune -exec rm -rf {} +
+	cd build/lambda && ../../$(BIN)/python -m zipfile -c ../hamstring-hulp-lambda.zip .
+	@echo "build/hamstring-hulp-lambda.zip"
+
 clean:
 	rm -rf $(VENV) build .pytest_cache

@@ -42,6 +42,7 @@ PHRASES: dict[str, frozenset[str]] = {key: frozenset(names) for key, names in {
     "goodbye": (),
     "fallback": (),
     "fallback_reprompt": (),
+    "not_understood": (),
     "unknown_topic": (),
     "start_over": (),
     "nothing_to_repeat": (),

@@ -65,6 +65,7 @@ class RememberLastResponse(AbstractResponseInterceptor):
         conv.session(handler_input)[conv.LAST] = {
             "speech": response.output_speech.ssml,
             "reprompt": response.reprompt.output_speech.ssml if response.reprompt else None,
+            "content_ids": list(conv.trace(handler_input)["content_ids"]),
         }
 
 

@@ -70,7 +70,7 @@ def run_chat(simulator: Simulator, lines: Iterable[str] | None, out: IO[str] = s
         out.write("Hamstring Hulp, offline. Typ wat je tegen Alexa zegt. "
                   f"Een lege regel of {SILENCE} is stilte, {NEW_SESSION} opent opnieuw, Ctrl-D stopt.\n")
     _show(simulator.launch(), out, as_json, speak)
-    source = _prompt() if interactive else iter(lines)
+    source = _prompt(show=not as_json) if interactive else iter(lines)
     for line in source:
         line = line.strip()
         if line in ("", SILENCE):
@@ -82,10 +82,11 @@ def run_chat(simulator: Simulator, lines: Iterable[str] | None, out: IO[str] = s
     return 0
 
 
-def _prompt() -> Iterator[str]:
+def _prompt(show: bool) -> Iterator[str]:
+    """Lines typed by the listener. In --json mode stdout carries only JSON, so no prompt."""
     while True:
         try:
-            yield input("Jij: ")
+            yield input("Jij: " if show else "")
         except EOFError:
             print()
             return

@@ -273,7 +273,7 @@ class Nlu:
                         continue
                     while rest and rest[0] in CONNECTORS:
                         rest = rest[1:]
-                    if not rest:
+                    if not rest or rest == ["op"]:        # "start hamstring hulp op"
                         return "launch", None
                     return "one_shot", " ".join(rest)
         return "none", text

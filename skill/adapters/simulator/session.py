@@ -58,6 +58,8 @@ class Turn:
 
     @property
     def end_session(self) -> bool:
+        if self.request["request"]["type"] == "SessionEndedRequest":
+            return True
         return bool(self._out.get("shouldEndSession"))
 
     @property

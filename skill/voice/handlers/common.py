@@ -88,10 +88,11 @@ class FallbackHandler(_Handler):
 
     def handle(self, handler_input: HandlerInput) -> Response:
         offer = conv.pending_offer(handler_input)
-        if offer is not None and conv.LAST in session(handler_input):
-            # A yes/no question is open: say we did not understand and ask it again.
-            last = session(handler_input)[conv.LAST]
-            out = Speech().say(self.phrase("fallback_reprompt"))
+        last = session(handler_input).get(conv.LAST)
+        if offer is not None and last and last.get("reprompt"):
+            # A yes/no question is open: say so, and ask it again in the same breath.
+            question = Speech(parts=[_inner(last["reprompt"])])
+            out = Speech().say(self.phrase("not_understood")).extend(question)
             return ask(handler_input, out, Speech(parts=[_inner(last["reprompt"])]))
         return ask(handler_input, Speech().say(self.phrase("fallback")), self.phrase("fallback_reprompt"))
 
@@ -120,6 +121,8 @@ class RepeatHandler(_Handler):
         last = session(handler_input).get(conv.LAST)
         if not last:
             return ask(handler_input, Speech().say(self.phrase("nothing_to_repeat")), self.phrase("launch_reprompt"))
+        for content_id in last.get("content_ids", []):
+            conv.spoke_content(handler_input, content_id)
         builder = handler_input.response_builder
         builder.speak(last["speech"]).ask(last["reprompt"])
         builder.set_should_end_session(False)

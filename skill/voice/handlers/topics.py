@@ -15,6 +15,13 @@ from skill.voice.speech import Speech
 TOPIC_SLOT = "onderwerp"
 
 
+def capitalize(text: str) -> str:
+    """Dutch sentence case: "ijs of warmte" -> "IJs of warmte" (IJ is one letter)."""
+    if text[:2].lower() == "ij":
+        return "IJ" + text[2:]
+    return text[:1].upper() + text[1:]
+
+
 def speak_part(handler_input: HandlerInput, content: Content, topic: Topic, part: int,
                lead: Speech | None = None) -> Response:
     """Speaks part `part` of a topic (0 is the short answer) and offers what comes next."""
@@ -24,7 +31,7 @@ def speak_part(handler_input: HandlerInput, content: Content, topic: Topic, part
     out = lead or Speech()
     out.paragraph(topic.parts[part])
     phrase = content.phrases
-    card = (topic.title[:1].upper() + topic.title[1:], topic.parts[part])
+    card = (capitalize(topic.title), topic.parts[part])
     if part + 1 < len(topic.parts):
         set_offer(handler_input, "more", topic=topic.id, part=part + 1)
         out.say(phrase("more_prompt"))

@@ -1,0 +1,68 @@
+"""Every intent the model defines obeys the response rules, in every state a listener can be in.
+
+Rules: well-formed SSML with only tags Alexa supports, no <break> over 10 s, at most 8000
+characters; an open session always has a reprompt, a closed one never.
+"""
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from skill import paths
+from skill.adapters.simulator.session import Simulator
+from tests.rules import assert_response_rules
+
+MODEL = json.loads(paths.model_file().read_text(encoding="utf-8"))["interactionModel"]["languageModel"]
+INTENTS = [intent["name"] for intent in MODEL["intents"]]
+TYPES = {t["name"]: t["values"][0]["name"]["value"] for t in MODEL.get("types", [])}
+
+
+def _slot_values(intent_name: str) -> dict[str, str]:
+    intent = next(i for i in MODEL["intents"] if i["name"] == intent_name)
+    values = {}
+    for slot in intent.get("slots", []):
+        values[slot["name"]] = "vijf" if slot["type"] == "AMAZON.NUMBER" else TYPES.get(slot["type"], "iets")
+    return values
+
+
+# Ways to reach a state before the intent under test is sent.
+def _at_launch(sim):
+    sim.launch()
+
+
+def _after_a_topic(sim):
+    sim.launch()
+    sim.intent("IceOrHeatIntent")
+
+
+def _after_the_last_part_of_a_topic(sim):
+    sim.launch()
+    sim.intent("IceOrHeatIntent")
+    for _ in range(6):
+        if "Wil je meer weten" not in sim.turns[-1].speech:
+            break
+        sim.intent("AMAZON.YesIntent")
+
+
+def _one_shot(sim):
+    pass
+
+
+STATES = {"launch": _at_launch, "topic": _after_a_topic, "topic_end": _after_the_last_part_of_a_topic,
+          "one_shot": _one_shot}
+
+
+@pytest.mark.parametrize("state", list(STATES))
+@pytest.mark.parametrize("intent", INTENTS)
+@pytest.mark.parametrize("with_slots", [True, False], ids=["slots", "no_slots"])
+def test_every_intent_obeys_the_response_rules(skill, nlu, intent, state, with_slots):
+    sim = Simulator(skill, nlu)
+    STATES[state](sim)
+    turn = sim.intent(intent, **(_slot_values(intent) if with_slots else {}))
+    assert_response_rules(turn)
+    assert "Sorry, er ging bij mij iets mis" not in turn.speech, f"{intent} in state {state} raised an error"
+
+
+def test_the_walk_covers_every_intent_of_the_model():
+    assert len(INTENTS) >= 13 + 14

@@ -1,0 +1,53 @@
+"""The SSML renderer: any text becomes valid SSML, pauses never exceed Alexa's limits."""
+from __future__ import annotations
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from skill.voice.speech import MAX_BREAK_SECONDS, Speech, estimate_seconds, inspect_ssml, plain_text
+
+printable = st.text(alphabet=st.characters(blacklist_categories=("Cs", "Cc")), max_size=300)
+
+
+@given(printable)
+@settings(max_examples=200)
+def test_any_text_renders_to_valid_ssml_and_reads_back_the_same(text):
+    speech = Speech().say(text)
+    report = inspect_ssml(speech.ssml)
+    assert report.ok, report.problems
+    assert plain_text(speech.ssml) == " ".join(text.split())
+
+
+@given(st.floats(min_value=0.001, max_value=600, allow_nan=False))
+def test_long_pauses_are_split_into_breaks_of_at_most_ten_seconds(seconds):
+    ssml = Speech().say("klaar").pause(seconds).say("en door").ssml
+    report = inspect_ssml(ssml)
+    assert report.ok, report.problems
+    assert all(b <= MAX_BREAK_SECONDS for b in report.breaks)
+    assert abs(sum(report.breaks) - seconds) < 0.01
+
+
+def test_markup_characters_are_escaped_not_interpreted():
+    ssml = Speech().say('5 < 6 & "7" > 3').ssml
+    assert "&lt;" in ssml and "&amp;" in ssml
+    assert inspect_ssml(ssml).ok
+
+
+def test_the_checker_catches_what_alexa_refuses():
+    assert not inspect_ssml("<speak>hallo <blink>x</blink></speak>").ok
+    assert not inspect_ssml('<speak><break time="11s"/></speak>').ok
+    assert not inspect_ssml("<speak>niet gesloten").ok
+    assert not inspect_ssml("<p>geen speak</p>").ok
+    assert not inspect_ssml("<speak>" + "a" * 8000 + "</speak>").ok
+    assert inspect_ssml('<speak><amazon:effect name="whispered">zacht</amazon:effect></speak>').ok
+
+
+def test_plain_text_shows_pauses_for_readers():
+    ssml = Speech().say("Houd vast.").pause(25).say("Klaar.").ssml
+    assert plain_text(ssml) == "Houd vast. [pauze 25 s] Klaar."
+    assert plain_text(Speech().say("a").pause(1.5).ssml) == "a [pauze 1,5 s]"
+
+
+def test_duration_estimate_counts_text_and_pauses():
+    ssml = Speech().say("x" * 140).pause(20).ssml
+    assert 29 < estimate_seconds(ssml) < 31
