@@ -133,3 +133,17 @@ def test_the_command_exits_non_zero_and_names_the_problem(tmp_path, capsys):
     path.write_text(json.dumps(model), encoding="utf-8")
     assert main(["check", "--model", str(path)]) == 1
     assert "'helpt massage' botst met" in capsys.readouterr().out
+
+
+def test_a_triage_choice_the_model_cannot_hear(tmp_path):
+    def drop_choice(model):
+        keuze = next(t for t in model["interactionModel"]["languageModel"]["types"] if t["name"] == "TRIAGE_KEUZE")
+        keuze["values"] = [v for v in keuze["values"] if v["id"] != "walk_limp"]
+    _one(_check(tmp_path, drop_choice), "weight_bearing.choices.walk_limp", "het model kent deze keuze niet")
+
+
+def test_a_slot_value_that_is_no_triage_choice(tmp_path):
+    def add_choice(model):
+        keuze = next(t for t in model["interactionModel"]["languageModel"]["types"] if t["name"] == "TRIAGE_KEUZE")
+        keuze["values"].append({"id": "walk_crawl", "name": {"value": "ik kruip", "synonyms": []}})
+    _one(_check(tmp_path, add_choice), "walk_crawl", "hoort bij geen enkele keuze")

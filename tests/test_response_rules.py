@@ -49,8 +49,31 @@ def _one_shot(sim):
     pass
 
 
+def _in_the_triage(sim):
+    sim.launch()
+    sim.intent("AMAZON.YesIntent")                      # the launch offers the triage
+    sim.intent("AMAZON.NoIntent")                       # first question answered
+
+
+def _at_a_triage_choice_question(sim):
+    sim.launch()
+    sim.intent("StartTriageIntent")
+    sim.intent("AMAZON.NoIntent")
+    sim.intent("AMAZON.NoIntent")                       # now: how did it start (a choice)
+
+
+def _after_a_triage_outcome(sim):
+    sim.launch()
+    sim.intent("StartTriageIntent")
+    for _ in range(10):
+        if sim.turns[-1].triage:
+            break
+        sim.intent("DontKnowIntent")
+
+
 STATES = {"launch": _at_launch, "topic": _after_a_topic, "topic_end": _after_the_last_part_of_a_topic,
-          "one_shot": _one_shot}
+          "one_shot": _one_shot, "triage": _in_the_triage, "triage_choice": _at_a_triage_choice_question,
+          "triage_outcome": _after_a_triage_outcome}
 
 
 @pytest.mark.parametrize("state", list(STATES))
@@ -66,3 +89,13 @@ def test_every_intent_obeys_the_response_rules(skill, nlu, intent, state, with_s
 
 def test_the_walk_covers_every_intent_of_the_model():
     assert len(INTENTS) >= 13 + 14
+
+
+def test_the_triage_states_are_reached(skill, nlu):
+    for state in ("triage", "triage_choice"):
+        sim = Simulator(skill, nlu)
+        STATES[state](sim)
+        assert sim.turns[-1].session_attributes.get("mode") == "triage"
+    sim = Simulator(skill, nlu)
+    _after_a_triage_outcome(sim)
+    assert sim.turns[-1].triage is not None

@@ -50,6 +50,21 @@ PHRASES: dict[str, frozenset[str]] = {key: frozenset(names) for key, names in {
     "no_previous_part": (),
     "pause": (),
     "answer_without_question": (),
+    "triage_intro": (),
+    "triage_unsure": (),
+    "triage_steps_intro": (),
+    "triage_steps_until": (),
+    "triage_no_diagnosis": (),
+    "triage_resume": (),
+    "triage_stopped": (),
+    "triage_help_commands": (),
+    "triage_first_question": (),
+    "triage_back": (),
+    "triage_restart": (),
+    "triage_goodbye": (),
+    "triage_not_understood": (),
+    "triage_offer_stop": (),
+    "triage_offer_resume": (),
     "error": (),
     "error_reprompt": (),
 }.items()}
@@ -97,6 +112,11 @@ class Content:
     topics: Mapping[str, Topic]
     phrases: Phrases
     extras: Mapping[str, Any] = field(default_factory=dict)   # triage protocol, routines, ...
+
+    @property
+    def triage(self):
+        """The triage protocol (skill.core.triage.Protocol)."""
+        return self.extras["triage"]
 
     def topic_for_intent(self, intent_name: str) -> Topic | None:
         for topic in self.topics.values():
@@ -207,6 +227,11 @@ def load_content(directory: Path | None = None) -> Content:
         phrases, found = _parse_phrases(doc)
         problems += found
     extras: dict[str, Any] = {}
+    doc = load("triage.yaml")
+    if doc is not None:
+        from skill.core.triage import parse_protocol
+        extras["triage"], found = parse_protocol(doc, topic_ids=topics)
+        problems += found
     if problems:
         raise ContentError(problems)
     return Content(topics, phrases, extras)

@@ -14,7 +14,7 @@ from ask_sdk_core.skill_builder import CustomSkillBuilder
 
 from skill.core.content import Content, load_content
 from skill.voice import interceptors
-from skill.voice.handlers import common, topics
+from skill.voice.handlers import common, topics, triage
 
 log = logging.getLogger("hamstring.skill")
 
@@ -27,6 +27,11 @@ def build_skill(content: Content | None = None, *, skill_id: str | None = None,
 
     for handler in (
         common.LaunchHandler(content),
+        triage.StartTriageHandler(content),
+        triage.TriageControlHandler(content),
+        triage.CorrectAfterOutcomeHandler(content),
+        triage.TriageAnswerHandler(content),
+        triage.TriageTopicHandler(content),
         topics.TopicIntentHandler(content),
         topics.TopicNavigationHandler(content),
         common.HelpHandler(content),
@@ -36,6 +41,7 @@ def build_skill(content: Content | None = None, *, skill_id: str | None = None,
         common.YesNoHandler(content),
         common.HomeHandler(content),
         common.NothingToContinueHandler(content),
+        triage.AnswerWithoutQuestionHandler(content),
         common.FallbackHandler(content),
         common.SessionEndedHandler(),
     ):

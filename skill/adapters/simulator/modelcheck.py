@@ -244,8 +244,33 @@ def check_reach(model: dict[str, Any], content) -> list[Finding]:
     return found
 
 
+def check_triage(model: dict[str, Any], content) -> list[Finding]:
+    """The triage's choices must be what the ChoiceAnswerIntent slot can resolve to, and back."""
+    language = model["interactionModel"]["languageModel"]
+    intents = {i["name"]: i for i in language.get("intents", [])}
+    found: list[Finding] = []
+    for needed in ("StartTriageIntent", "DontKnowIntent", "NumberAnswerIntent", "DurationAnswerIntent", "ChoiceAnswerIntent"):
+        if needed not in intents:
+            found.append(Finding(f"{MODEL_NAME}, intents", f"de intent {needed} ontbreekt; de triage heeft hem nodig"))
+    choice_intent = intents.get("ChoiceAnswerIntent")
+    if not choice_intent:
+        return found
+    types = {s["type"] for s in choice_intent.get("slots", [])}
+    slot_ids = {v.get("id") for t in language.get("types", []) if t["name"] in types for v in t.get("values", [])}
+    choices = {c.id: q.id for q in content.triage.questions for c in q.choices}
+    for choice_id, question_id in sorted(choices.items()):
+        if choice_id not in slot_ids:
+            found.append(Finding(f"content/triage.yaml, {question_id}.choices.{choice_id}",
+                                 f"het model kent deze keuze niet; voeg een waarde met id '{choice_id}' en synoniemen toe aan het slottype van ChoiceAnswerIntent"))
+    for slot_id in sorted(slot_ids - set(choices)):
+        found.append(Finding(f"{MODEL_NAME}, types ({', '.join(sorted(types))}).{slot_id}",
+                             "deze waarde hoort bij geen enkele keuze in content/triage.yaml"))
+    return found
+
+
 def check_handlers(model: dict[str, Any], skill) -> list[Finding]:
     """Every intent of the model must be claimed by some handler of the skill."""
+    from ask_sdk_core.attributes_manager import AttributesManager
     from ask_sdk_core.handler_input import HandlerInput
     from ask_sdk_model import RequestEnvelope
 
@@ -259,7 +284,8 @@ def check_handlers(model: dict[str, Any], skill) -> list[Finding]:
     for intent in model["interactionModel"]["languageModel"].get("intents", []):
         envelope = sim.envelope({"type": "IntentRequest", "intent": {"name": intent["name"], "confirmationStatus": "NONE", "slots": {}}})
         request_envelope = skill.serializer.deserialize(json.dumps(envelope), RequestEnvelope)
-        handler_input = HandlerInput(request_envelope=request_envelope)
+        handler_input = HandlerInput(request_envelope=request_envelope,
+                                     attributes_manager=AttributesManager(request_envelope=request_envelope))
         if not any(_claims(h, handler_input) for h in handlers):
             found.append(Finding(f"{MODEL_NAME}, {intent['name']}", "geen enkele handler van de skill behandelt deze intent"))
     return found
@@ -298,6 +324,7 @@ def run_checks(content_dir: Path | None = None, model_path: Path | None = None) 
         findings += [Finding(f"{p.file}, {p.key}", p.message) for p in error.problems]
     if content is not None and "interactionModel" in model:
         findings += check_reach(model, content)
+        findings += check_triage(model, content)
         findings += check_handlers(model, build_skill(content))
     return findings
 

@@ -32,10 +32,23 @@ from skill import paths
 
 BUILTINS_FILE = Path(__file__).with_name("builtin_intents.nl-NL.yaml")
 
-FILLERS = frozenset({"eh", "ehm", "uh", "uhm", "hm", "hmm", "nou", "even", "effe", "eventjes", "alexa", "ff"})
+FILLERS = frozenset({"eh", "ehm", "uh", "uhm", "hm", "hmm", "nou", "even", "effe", "eventjes", "alexa", "ff",
+                     "eigenlijk"})
+# Spoken contractions written out, so "m'n kuit" and "mijn kuit" are the same words.
+CONTRACTIONS = {"m'n": "mijn", "z'n": "zijn", "d'r": "haar", "'t": "het"}
 LAUNCH_VERBS = ("open", "start", "begin", "activeer", "speel")
 ASK_VERBS = ("vraag aan", "vraag", "zeg tegen", "zeg", "laat", "open", "start", "gebruik", "met")
 ARTICLES = frozenset({"de", "het", "een", "'t", "mijn", "m'n", "je", "jouw"})
+# Words that qualify an answer without changing it: "een beetje mank", "echt heel plotseling".
+MODIFIERS = frozenset({"een", "beetje", "wel", "heel", "erg", "echt", "best", "nogal", "wat", "vooral", "zeker",
+                       "toch", "denk", "ik", "het", "is", "was", "de", "en", "maar", "ook", "vrij", "redelijk"})
+MAX_UNKNOWN_IN_VALUE = 1
+STRONG = 0.5              # similarity from which a near sample beats a carrier phrase with an unknown value
+# Dutch question words. Whether an utterance asks something is a feature of its own, so that
+# "pijn achter in mijn bovenbeen, hoe lang duurt dat" leans towards the questions, not the complaint.
+QUESTION_WORDS = frozenset({"hoe", "hoelang", "hoeveel", "wat", "wanneer", "waarom", "welke", "welk", "waar",
+                            "waardoor", "waarvan", "wie"})
+QUESTION_WEIGHT = 1.0
 CONNECTORS = frozenset({"om", "of", "naar", "over", "voor", "en", "me", "mij", "dat"})
 FALLBACK = "AMAZON.FallbackIntent"
 
@@ -49,6 +62,9 @@ def normalize(text: str) -> str:
     text = text.replace("\u2019", "'").replace("\u2018", "'").replace("`", "'")
     text = re.sub(r"[^a-z0-9'{} ]+", " ", text.replace("-", " "))
     text = re.sub(r"(?<![a-z])'(?![nts]\b)|'(?![a-z])", " ", text)  # quotes, not m'n / 't / z'n
+    words = [CONTRACTIONS.get(word, word) for word in text.split()]
+    text = " ".join(words)
+    text = re.sub(r"\b(of zo|ofzo|zo ongeveer)$", "", text)          # "zes of zo": a hedge, not content
     return " ".join(text.split())
 
 
@@ -121,6 +137,8 @@ class SlotTypes:
             self.values[slot_type["name"]] = table
 
     def resolve(self, type_name: str, spoken: str, fuzzy: bool = True) -> SlotValue | None:
+        """The value the words stand for. Without `fuzzy`, only values and synonyms with modifiers around them
+        ("echt plotseling"), no other words and no spelling slips."""
         table = self.values.get(type_name, {})
         key = drop_fillers(normalize(spoken))
         if key in table:
@@ -128,10 +146,34 @@ class SlotTypes:
         words = key.split()
         if len(words) > 1 and words[0] in ARTICLES and " ".join(words[1:]) in table:
             return table[" ".join(words[1:])]
-        if fuzzy and table and len(key) >= 4:
+        composed = self._compose(table, words, MAX_UNKNOWN_IN_VALUE if fuzzy else 0)
+        if composed is not None or not fuzzy:
+            return composed
+        if table and len(key) >= 4:
             best = process.extractOne(key, list(table), scorer=fuzz.ratio, score_cutoff=86)
             if best:
                 return table[best[0]]
+        return None
+
+    @staticmethod
+    def _compose(table: dict[str, SlotValue], words: list[str], max_unknown: int) -> SlotValue | None:
+        """"plotseling tijdens het sprinten", "steeds een beetje erger geworden": phrases of one value, with
+        modifiers, and at most one other word in three."""
+        found: list[SlotValue] = []
+        i = unknown = 0
+        while i < len(words):
+            for size in range(min(6, len(words) - i), 0, -1):
+                phrase = " ".join(words[i:i + size])
+                if phrase in table:
+                    found.append(table[phrase])
+                    i += size
+                    break
+            else:
+                if words[i] not in MODIFIERS:
+                    unknown += 1
+                i += 1
+        if found and len({v.id for v in found}) == 1 and unknown <= max_unknown and unknown * 3 <= len(words):
+            return found[0]
         return None
 
     def find_in(self, type_name: str, utterance: str) -> tuple[str, SlotValue] | None:
@@ -163,10 +205,11 @@ def parse_number(spoken: str) -> int | None:
             number = parse_number(text[len(prefix):])
             if number is not None:
                 return number
-    try:
-        return int(text2num(text.replace(" ", ""), "nl"))
-    except (ValueError, TypeError):
-        pass
+    for candidate in (text.replace(" ", ""), re.sub(r"([ie]e)en", r"\1ën", text.replace(" ", ""))):
+        try:                     # normalising dropped the diaeresis: tweeenveertig -> tweeënveertig
+            return int(text2num(candidate, "nl"))
+        except (ValueError, TypeError):
+            pass
     try:
         return int(text2num(text, "nl"))
     except (ValueError, TypeError):
@@ -181,6 +224,7 @@ class Nlu:
         self.types = SlotTypes(language.get("types", []))
         self.intent_slots: dict[str, dict[str, str]] = {}
         self.accept, self.margin = accept, margin
+        self.neighbours, self.weights = 3, (1.0, 0.5, 0.25)
         samples: list[_Sample] = []
         for intent in language["intents"]:
             slots = {s["name"]: s["type"] for s in intent.get("slots", [])}
@@ -229,6 +273,10 @@ class Nlu:
                     feats["c:" + padded[i:i + 4]] += 0.75
         for a, b in zip(words, words[1:]):
             feats[f"b:{a}_{b}"] += 0.5
+        if any(w in QUESTION_WORDS for w in words):
+            feats["q:question"] += QUESTION_WEIGHT      # asking something, or stating something
+        else:
+            feats["q:statement"] += QUESTION_WEIGHT
         return feats
 
     def _fit_idf(self) -> dict[str, float]:
@@ -292,9 +340,14 @@ class Nlu:
     def classify(self, text: str) -> Understanding:
         text = drop_fillers(normalize(text))
         exact = self._exact(text) or self._exact(self.correct(text))
-        if exact:
+        if exact and all(f.matched or f.value is None or f.type.startswith("AMAZON.") for f in exact.slots.values()):
             return exact
-        return self._similar(self.correct(text))
+        similar = self._similar(self.correct(text))
+        if exact and similar.intent in (exact.intent, FALLBACK):
+            return exact           # a carrier phrase with a value the type does not know, as Alexa sends it
+        if exact is None or similar.confidence >= STRONG:
+            return similar         # the words fit another intent much better than the carrier phrase
+        return exact
 
     def _exact(self, text: str) -> Understanding | None:
         best: tuple[int, Understanding] | None = None
@@ -305,7 +358,8 @@ class Nlu:
             slots = self._fill(sample, match.groupdict(), require_resolution=sample.literal_tokens < 2)
             if slots is None:
                 continue
-            rank = sample.literal_tokens * 10 - len(sample.slots)
+            resolved = all(f.matched or f.value is None or f.type.startswith("AMAZON.") for f in slots.values())
+            rank = resolved * 1000 + sample.literal_tokens * 10 - len(sample.slots)
             if best is None or rank > best[0]:
                 best = (rank, Understanding("intent", sample.intent, slots, confidence=1.0, method="exact"))
         return best[1] if best else None
@@ -355,14 +409,20 @@ class Nlu:
                     variant = re.sub(rf"\b{re.escape(number_span)}\b", "{" + name + "}", variant, count=1)
         plain_vec = self._vector(text)
         slot_vec = self._vector(self._placeholders(variant)) if variant != text else plain_vec
-        scores: dict[str, float] = defaultdict(float)
+        per_intent: dict[str, list[float]] = defaultdict(list)
         for sample in self.samples:
             usable = all(s in found for s in sample.slots)
             vec = slot_vec if sample.slots and usable else plain_vec
             score = sum(w * sample.vector.get(f, 0.0) for f, w in vec.items())
             if sample.slots and not usable:
                 score *= 0.5
-            scores[sample.intent] = max(scores[sample.intent], score)
+            per_intent[sample.intent].append(score)
+        # The nearest sample decides most; the next nearest samples of the same intent confirm it,
+        # so one sample that happens to share a phrase does not outweigh an intent that fits better.
+        scores = {}
+        for intent, values in per_intent.items():
+            top = sorted(values, reverse=True)[:self.neighbours]
+            scores[intent] = sum(w * v for w, v in zip(self.weights, top)) / sum(self.weights[:len(top)])
         ranked = sorted(scores.items(), key=lambda kv: kv[1], reverse=True)
         if not ranked:
             return Understanding("intent", FALLBACK, method="fallback")

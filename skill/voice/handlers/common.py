@@ -52,7 +52,10 @@ class LaunchHandler(_Handler):
             out.say(self.phrase("disclaimer"))
             session(handler_input)[conv.DISCLAIMER] = True
         out.say(self.phrase("launch_options"))
-        return menu(handler_input, self.content, out)
+        response_lead = out
+        menu_response = menu(handler_input, self.content, response_lead)
+        conv.set_offer(handler_input, "start_triage")
+        return menu_response
 
 
 class HelpHandler(_Handler):
@@ -141,6 +144,10 @@ class YesNoHandler(_Handler):
         return ask(handler_input, Speech().say(self.phrase("answer_without_question")), self.phrase("launch_reprompt"))
 
 
+# Offers that "verder" or "ga door" accept: going on with what was already under way.
+CONTINUE_MEANS_YES = ("more", "resume_triage")
+
+
 class NothingToContinueHandler(_Handler):
     """"volgende", "vorige", "ga door" when no topic or session is running."""
 
@@ -151,7 +158,7 @@ class NothingToContinueHandler(_Handler):
         if is_intent_name("AMAZON.NextIntent")(handler_input) or is_intent_name("AMAZON.ResumeIntent")(handler_input):
             # "verder" after "Wil je meer weten?" means yes.
             offer = conv.pending_offer(handler_input)
-            if offer is not None and offer["kind"] == "more":
+            if offer is not None and offer["kind"] in CONTINUE_MEANS_YES:
                 return answer_offer(handler_input, self.content, True)
         return ask(handler_input, Speech().say(self.phrase("nothing_to_continue")), self.phrase("launch_reprompt"))
 

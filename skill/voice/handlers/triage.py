@@ -1,0 +1,334 @@
+"""The spoken triage: translates Alexa requests into answers for the engine, and its results into speech.
+
+The engine (skill.core.triage) decides; this module only asks, listens and speaks. Answers live
+in the session attribute "triage" and nowhere else: not in logs, not in storage, not on cards.
+"""
+from __future__ import annotations
+
+from typing import Any
+
+from ask_sdk_core.dispatch_components import AbstractRequestHandler
+from ask_sdk_core.handler_input import HandlerInput
+from ask_sdk_core.utils import get_intent_name, is_intent_name, is_request_type
+from ask_sdk_model import Response
+
+from skill.core.content import Content
+from skill.core.triage import UNKNOWN, Protocol, Question, Result
+from skill.voice import conversation as conv
+from skill.voice.conversation import ask, close, offer_handler, session, set_offer, spoke_content, trace
+from skill.voice.slots import resolved_id, spoken_value
+from skill.voice.speech import Speech
+
+MODE = "triage"
+STATE = "triage"                 # session attribute: {"answers": {...}, "asked": [...], "current": id, "misses": n}
+
+ANSWER_INTENTS = ("AMAZON.YesIntent", "AMAZON.NoIntent", "DontKnowIntent", "NumberAnswerIntent",
+                  "DurationAnswerIntent", "ChoiceAnswerIntent", "AMAZON.FallbackIntent")
+CONTROL_INTENTS = ("AMAZON.HelpIntent", "AMAZON.PreviousIntent", "AMAZON.StartOverIntent", "AMAZON.NextIntent",
+                   "AMAZON.ResumeIntent", "AMAZON.StopIntent", "AMAZON.CancelIntent", "AMAZON.PauseIntent",
+                   "AMAZON.NavigateHomeIntent", "StartTriageIntent")
+
+# Spoken durations: slot ids of the interaction model's TIJDSEENHEID and MOMENT types, in days.
+UNIT_DAYS = {"hour": 1 / 24, "day": 1, "week": 7, "month": 30}
+MOMENT_DAYS = {"today": 0, "yesterday": 1, "two_days": 2, "weekend": 3, "last_week": 7, "last_month": 30, "long": 90}
+
+
+def in_triage(handler_input: HandlerInput) -> bool:
+    return session(handler_input).get(conv.MODE) == MODE
+
+
+def _state(handler_input: HandlerInput) -> dict[str, Any]:
+    return session(handler_input)[STATE]
+
+
+def _protocol(content: Content) -> Protocol:
+    return content.triage
+
+
+# ---------------------------------------------------------------- understanding an answer
+
+def read_answer(handler_input: HandlerInput, question: Question) -> Any:
+    """The listener's answer in the engine's terms, or None when it does not fit the question."""
+    intent = get_intent_name(handler_input)
+    if intent == "DontKnowIntent":
+        return UNKNOWN
+    if question.kind == "yes_no":
+        if intent == "AMAZON.YesIntent":
+            return True
+        if intent == "AMAZON.NoIntent":
+            return False
+        return None
+    if question.kind in ("scale", "number") and intent == "NumberAnswerIntent":
+        try:
+            value = float(spoken_value(handler_input, "getal") or "")
+        except ValueError:
+            return None
+        low = question.minimum if question.minimum is not None else float("-inf")
+        high = question.maximum if question.maximum is not None else float("inf")
+        if not low <= value <= high:
+            return None
+        return int(value) if value == int(value) else value
+    if question.kind == "duration" and intent == "DurationAnswerIntent":
+        return _days(handler_input)
+    if question.kind == "choice" and intent == "ChoiceAnswerIntent":
+        choice = resolved_id(handler_input, "keuze")
+        return choice if choice in {c.id for c in question.choices} else None
+    return None
+
+
+def _days(handler_input: HandlerInput) -> float | None:
+    moment = resolved_id(handler_input, "moment")
+    if moment in MOMENT_DAYS:
+        return MOMENT_DAYS[moment]
+    unit = resolved_id(handler_input, "eenheid")
+    if unit not in UNIT_DAYS:
+        return None
+    amount = spoken_value(handler_input, "aantal") or resolved_id(handler_input, "ongeveer") or "1"
+    try:
+        return float(amount) * UNIT_DAYS[unit]
+    except ValueError:
+        return None
+
+
+# ---------------------------------------------------------------- speaking
+
+def ask_current(handler_input: HandlerInput, content: Content, lead: Speech | None = None,
+                with_examples: bool = False) -> Response:
+    question = _protocol(content).question(_state(handler_input)["current"])
+    out = (lead or Speech()).say(question.ask)
+    if with_examples:
+        out.say(question.examples)
+    return ask(handler_input, out, Speech().say(question.ask, question.examples))
+
+
+def start(handler_input: HandlerInput, content: Content, lead: Speech | None = None) -> Response:
+    attrs = session(handler_input)
+    attrs.pop(conv.TOPIC, None)
+    attrs.pop(conv.OFFER, None)
+    attrs[conv.MODE] = MODE
+    attrs[STATE] = {"answers": {}, "asked": [], "current": None, "misses": 0}
+    out = (lead or Speech()).say(content.phrases("triage_intro"))
+    return advance(handler_input, content, out)
+
+
+def advance(handler_input: HandlerInput, content: Content, out: Speech) -> Response:
+    """Asks the next question, or speaks the outcome when the answers settle it."""
+    state = _state(handler_input)
+    protocol = _protocol(content)
+    question = protocol.next_question(state["answers"])
+    if question is None:
+        return speak_outcome(handler_input, content, protocol.result(state["answers"]), out)
+    state["current"] = question.id
+    state["misses"] = 0
+    return ask_current(handler_input, content, out)
+
+
+def speak_outcome(handler_input: HandlerInput, content: Content, result: Result, out: Speech) -> Response:
+    """Urgency and what to do now, the hedged estimate, first steps, the safety net, the offer."""
+    protocol = _protocol(content)
+    outcome = protocol.outcomes[result.outcome]
+    phrase = content.phrases
+    attrs = session(handler_input)
+    attrs.pop(conv.MODE, None)
+    _state(handler_input)["current"] = None      # answers stay in this session only, for "vorige vraag"
+    trace(handler_input)["triage"] = result.trace()
+
+    out.paragraph(outcome.advice if outcome.advice and not result.unsure else protocol.advice[result.urgency])
+    if result.unsure:
+        out.say(phrase("triage_unsure"))
+    out.paragraph(outcome.estimate)
+    if outcome.steps:
+        intro = phrase("triage_steps_intro") if result.urgency in ("self_care", "physio") else phrase("triage_steps_until")
+        out.paragraph(" ".join((intro,) + outcome.steps))
+    out.paragraph(outcome.safety_net or protocol.safety_net[result.urgency])
+    out.say(phrase("triage_no_diagnosis"))
+    if outcome.offer_topic and outcome.offer_topic in content.topics:
+        topic = content.topics[outcome.offer_topic]
+        set_offer(handler_input, "related", topic=topic.id)
+        out.say(phrase("offer_related", onderwerp=topic.title))
+        return ask(handler_input, out, phrase("offer_related_reprompt", onderwerp=topic.title))
+    out.say(phrase("anything_else"))
+    return ask(handler_input, out, phrase("anything_else_reprompt"))
+
+
+def leave(handler_input: HandlerInput) -> None:
+    """Ends the triage and forgets the answers."""
+    attrs = session(handler_input)
+    attrs.pop(STATE, None)
+    attrs.pop(conv.MODE, None)
+
+
+# ---------------------------------------------------------------- offers
+
+@offer_handler("start_triage")
+def _start_offer(handler_input: HandlerInput, content: Content, offer: dict, accepted: bool) -> Response:
+    if accepted:
+        return start(handler_input, content)
+    out = Speech().say(content.phrases("okay"), content.phrases("anything_else"))
+    return ask(handler_input, out, content.phrases("anything_else_reprompt"))
+
+
+@offer_handler("resume_triage")
+def _resume_offer(handler_input: HandlerInput, content: Content, offer: dict, accepted: bool) -> Response:
+    if accepted and in_triage(handler_input):
+        return ask_current(handler_input, content, Speech().say(content.phrases("triage_resume")))
+    return _stopped(handler_input, content)
+
+
+@offer_handler("triage_stop")
+def _stop_offer(handler_input: HandlerInput, content: Content, offer: dict, accepted: bool) -> Response:
+    if accepted or not in_triage(handler_input):
+        return _stopped(handler_input, content)
+    _state(handler_input)["misses"] = 0
+    return ask_current(handler_input, content, Speech(), with_examples=True)
+
+
+def _stopped(handler_input: HandlerInput, content: Content) -> Response:
+    leave(handler_input)
+    out = Speech().say(content.phrases("triage_stopped"), content.phrases("anything_else"))
+    return ask(handler_input, out, content.phrases("anything_else_reprompt"))
+
+
+# ---------------------------------------------------------------- handlers
+
+class _TriageHandler(AbstractRequestHandler):
+    def __init__(self, content: Content):
+        self.content = content
+
+
+class StartTriageHandler(_TriageHandler):
+    """"ik heb pijn aan m'n hamstring", "wat heb ik", "check mijn klachten", also as one-shot."""
+
+    def can_handle(self, handler_input: HandlerInput) -> bool:
+        return is_intent_name("StartTriageIntent")(handler_input) and not in_triage(handler_input)
+
+    def handle(self, handler_input: HandlerInput) -> Response:
+        return start(handler_input, self.content)
+
+
+class CorrectAfterOutcomeHandler(_TriageHandler):
+    """"vorige vraag" right after the advice: reopen the last question so the answer can change."""
+
+    def can_handle(self, handler_input: HandlerInput) -> bool:
+        state = session(handler_input).get(STATE)
+        return (state is not None and not in_triage(handler_input) and bool(state.get("asked"))
+                and is_intent_name("AMAZON.PreviousIntent")(handler_input))
+
+    def handle(self, handler_input: HandlerInput) -> Response:
+        session(handler_input).pop(conv.OFFER, None)
+        session(handler_input)[conv.MODE] = MODE
+        state = _state(handler_input)
+        previous = state["asked"].pop()
+        state["answers"].pop(previous, None)
+        state["current"], state["misses"] = previous, 0
+        return ask_current(handler_input, self.content, Speech().say(self.content.phrases("triage_back")))
+
+
+class TriageControlHandler(_TriageHandler):
+    """Help for the question, back one question, start again, stop, and the like, mid-triage."""
+
+    def can_handle(self, handler_input: HandlerInput) -> bool:
+        return (in_triage(handler_input) and is_request_type("IntentRequest")(handler_input)
+                and get_intent_name(handler_input) in CONTROL_INTENTS
+                and not (conv.pending_offer(handler_input) and get_intent_name(handler_input) in
+                         ("AMAZON.NextIntent", "AMAZON.ResumeIntent")))
+
+    def handle(self, handler_input: HandlerInput) -> Response:
+        name = get_intent_name(handler_input)
+        phrase = self.content.phrases
+        protocol = _protocol(self.content)
+        state = _state(handler_input)
+        session(handler_input).pop(conv.OFFER, None)
+        if name == "AMAZON.HelpIntent":
+            state["misses"] = 0
+            question = protocol.question(state["current"])
+            out = Speech().say(question.help, question.examples, phrase("triage_help_commands"), question.ask)
+            return ask(handler_input, out, Speech().say(question.ask, question.examples))
+        if name == "AMAZON.PreviousIntent":
+            if not state["asked"]:
+                return ask_current(handler_input, self.content, Speech().say(phrase("triage_first_question")))
+            previous = state["asked"].pop()
+            state["answers"].pop(previous, None)
+            state["current"] = previous
+            state["misses"] = 0
+            return ask_current(handler_input, self.content, Speech().say(phrase("triage_back")))
+        if name in ("AMAZON.StartOverIntent", "StartTriageIntent"):
+            return start(handler_input, self.content, Speech().say(phrase("triage_restart")))
+        if name in ("AMAZON.NextIntent", "AMAZON.ResumeIntent"):
+            return ask_current(handler_input, self.content)
+        if name == "AMAZON.NavigateHomeIntent":
+            leave(handler_input)
+            return ask(handler_input, Speech().say(phrase("triage_stopped"), phrase("start_over")),
+                       phrase("launch_reprompt"))
+        leave(handler_input)       # stop, cancel, pause: answers cannot be kept, by design
+        return close(handler_input, Speech().say(phrase("triage_goodbye")))
+
+
+class TriageAnswerHandler(_TriageHandler):
+    def can_handle(self, handler_input: HandlerInput) -> bool:
+        if not (in_triage(handler_input) and is_request_type("IntentRequest")(handler_input)):
+            return False
+        name = get_intent_name(handler_input)
+        if name not in ANSWER_INTENTS:
+            return False
+        # With a yes/no offer open ("Zullen we verdergaan?"), ja/nee and "huh?" belong to the offer.
+        return not (conv.pending_offer(handler_input)
+                    and name in ("AMAZON.YesIntent", "AMAZON.NoIntent", "AMAZON.FallbackIntent"))
+
+    def handle(self, handler_input: HandlerInput) -> Response:
+        session(handler_input).pop(conv.OFFER, None)
+        protocol = _protocol(self.content)
+        state = _state(handler_input)
+        question = protocol.question(state["current"])
+        answer = read_answer(handler_input, question)
+        phrase = self.content.phrases
+        if answer is None:
+            state["misses"] += 1
+            if state["misses"] == 1:
+                return ask_current(handler_input, self.content, Speech().say(phrase("triage_not_understood")),
+                                   with_examples=True)
+            set_offer(handler_input, "triage_stop")
+            return ask(handler_input, Speech().say(phrase("triage_offer_stop")), phrase("triage_offer_stop"))
+        state["answers"][question.id] = answer
+        state["asked"].append(question.id)
+        return advance(handler_input, self.content, Speech())
+
+
+class TriageTopicHandler(_TriageHandler):
+    """A content question in the middle ("mag ik ijs gebruiken?"): answer briefly, offer to go on."""
+
+    def can_handle(self, handler_input: HandlerInput) -> bool:
+        if not (in_triage(handler_input) and is_request_type("IntentRequest")(handler_input)):
+            return False
+        name = get_intent_name(handler_input)
+        return name == "TopicIntent" or self.content.topic_for_intent(name) is not None
+
+    def handle(self, handler_input: HandlerInput) -> Response:
+        name = get_intent_name(handler_input)
+        topic = (self.content.topics.get(resolved_id(handler_input, "onderwerp") or "")
+                 if name == "TopicIntent" else self.content.topic_for_intent(name))
+        phrase = self.content.phrases
+        out = Speech()
+        if topic is None:
+            out.say(phrase("unknown_topic"))
+        else:
+            spoke_content(handler_input, topic.id)
+            out.paragraph(topic.short)
+        set_offer(handler_input, "resume_triage")
+        out.say(phrase("triage_offer_resume"))
+        return ask(handler_input, out, phrase("triage_offer_resume"))
+
+
+class AnswerWithoutQuestionHandler(_TriageHandler):
+    """"weet ik niet", a number, a duration or a choice when no question is open."""
+
+    def can_handle(self, handler_input: HandlerInput) -> bool:
+        return any(is_intent_name(n)(handler_input) for n in
+                   ("DontKnowIntent", "NumberAnswerIntent", "DurationAnswerIntent", "ChoiceAnswerIntent"))
+
+    def handle(self, handler_input: HandlerInput) -> Response:
+        if conv.pending_offer(handler_input):
+            from skill.voice.handlers.common import FallbackHandler
+            return FallbackHandler(self.content).handle(handler_input)    # re-ask the open yes/no question
+        phrase = self.content.phrases
+        return ask(handler_input, Speech().say(phrase("answer_without_question")), phrase("launch_reprompt"))

@@ -1,0 +1,155 @@
+"""The triage engine and its data: validation of broken protocols, and properties over every path."""
+from __future__ import annotations
+
+import shutil
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from skill import paths
+from skill.core.content import load_content
+from skill.core.triage import RANK, UNKNOWN
+from skill.core.validation import ContentError
+
+
+@pytest.fixture(scope="module")
+def protocol():
+    return load_content().triage
+
+
+def test_every_path_asks_at_most_eight_distinct_questions_and_ends_in_an_outcome(protocol):
+    count = 0
+    for asked, result in protocol.paths():
+        count += 1
+        ids = [q for q, _ in asked]
+        assert len(ids) <= 8 and len(ids) == len(set(ids)), ids
+        assert result is not None
+    assert count > 100
+
+
+def test_every_outcome_and_every_rule_is_reachable(protocol):
+    outcomes, rules = set(), set()
+    for _, result in protocol.paths():
+        outcomes.add(result.outcome)
+        rules.add(result.rule.id)
+    assert outcomes == set(protocol.outcomes)
+    assert rules == {r.id for r in protocol.rules}
+
+
+def test_an_emergency_answer_ends_the_questions_at_once(protocol):
+    answers = {"swollen_red": True, "swelling_site": "site_calf", "breathless": True}
+    assert protocol.next_question(answers) is None
+    assert protocol.result(answers).urgency == "emergency"
+
+
+def test_red_flags_are_asked_first(protocol):
+    first = protocol.next_question({})
+    assert first.id == "swollen_red"
+    after_no = protocol.next_question({"swollen_red": False})
+    assert after_no.id == "nerve"
+
+
+def _play(protocol, profile):
+    """Answers every question the engine asks from a full profile; returns the result."""
+    answers = {}
+    while (question := protocol.next_question(answers)) is not None:
+        answers[question.id] = profile[question.id]
+    return protocol.result(answers)
+
+
+def _profiles(protocol):
+    return st.fixed_dictionaries({q.id: st.sampled_from(protocol.answer_domain(q)) for q in protocol.questions})
+
+
+@settings(max_examples=400, deadline=None)
+@given(data=st.data())
+def test_dont_know_never_lowers_urgency(protocol, data):
+    """Replacing any definite answer by "weet ik niet" never gives less urgent advice than the least
+    urgent definite answer to that question would."""
+    profile = data.draw(_profiles(protocol))
+    question = data.draw(st.sampled_from(protocol.questions))
+    unknown = RANK[_play(protocol, {**profile, question.id: UNKNOWN}).urgency]
+    definite = [RANK[_play(protocol, {**profile, question.id: v}).urgency]
+                for v in protocol.answer_domain(question) if v != UNKNOWN]
+    assert unknown >= min(definite)
+
+
+@settings(max_examples=300, deadline=None)
+@given(data=st.data())
+def test_a_red_flag_answer_is_never_outweighed(protocol, data):
+    """Whatever else is answered, a fired emergency rule gives an emergency."""
+    profile = data.draw(_profiles(protocol))
+    profile.update({"swollen_red": True, "swelling_site": "site_calf", "breathless": True})
+    assert _play(protocol, profile).urgency == "emergency"
+
+
+# ---------------------------------------------------------------- broken copies
+
+@pytest.fixture
+def broken(tmp_path):
+    copy = tmp_path / "content"
+    shutil.copytree(paths.content_dir(), copy)
+
+    def edit(old: str, new: str) -> list[str]:
+        path = copy / "triage.yaml"
+        text = path.read_text(encoding="utf-8")
+        assert old in text, old
+        path.write_text(text.replace(old, new, 1), encoding="utf-8")
+        with pytest.raises(ContentError) as caught:
+            load_content(copy)
+        return [str(p) for p in caught.value.problems]
+
+    return edit
+
+
+def _has(problems, *needles):
+    assert any(all(n in p for n in needles) for p in problems), "\n".join(problems)
+
+
+def test_a_rule_about_a_question_that_does_not_exist(broken):
+    _has(broken("when: {saddle: true}", "when: {zadel: true}"), "content/triage.yaml, regel", "de vraag 'zadel' bestaat niet")
+
+
+def test_a_rule_with_a_choice_the_question_does_not_have(broken):
+    _has(broken("when: {weight_bearing: walk_limp}", "when: {weight_bearing: walk_slow}"), "'walk_slow' is geen keuze van 'weight_bearing'")
+
+
+def test_a_rule_pointing_to_a_missing_outcome(broken):
+    _has(broken("    outcome: nerve_root\n", "    outcome: zenuw\n"), "de uitkomst 'zenuw' bestaat niet")
+
+
+def test_an_outcome_no_path_reaches(broken):
+    problems = broken("  - id: light_overload\n    estimate:", "  - id: never_reached\n    estimate: >-\n      Deze uitkomst komt nooit voor.\n  - id: light_overload\n    estimate:")
+    _has(problems, "'never_reached' wordt door geen enkel gesprek bereikt")
+
+
+def test_a_question_listed_twice(broken):
+    _has(broken("  - id: previous\n", "  - id: since\n"), "de vraag 'since' staat er twee keer in")
+
+
+def test_a_cycle_between_questions(broken):
+    problems = broken("  - id: nerve\n    kind: yes_no\n", "  - id: nerve\n    kind: yes_no\n    ask_if: {saddle: false}\n")
+    _has(problems, "kringverwijzing", "nerve", "saddle")
+
+
+def test_a_path_longer_than_eight_questions(broken):
+    problems = broken("when: {since: {at_least: 7}}", "when: {since: {at_least: 7}, age: {at_least: 40}, bruise: false}")
+    _has(problems, "vragen lang worden (maximaal 8)")
+
+
+def test_a_yes_no_condition_written_as_text(broken):
+    _has(broken("when: {saddle: true}", "when: {saddle: misschien}"), "ja/nee-vraag", "true (ja) of false (nee)")
+
+
+def test_a_protocol_without_a_default_rule(broken):
+    _has(broken("  - id: light_overload\n    when: {}", "  - id: light_overload\n    when: {previous: false}"), "de laatste regel heeft geen voorwaarden")
+
+
+def test_unsafe_text_in_a_question(broken):
+    _has(broken("ask: Hoe oud ben je?", "ask: Hoe oud ben je? <18?"), "questions[", ".ask", "'<'")
+
+
+def test_unsure_advice_more_urgent_than_sure_advice(broken):
+    _has(broken("    urgency: doctor_today\n    outcome: thrombosis", "    urgency: doctor_today\n    if_unsure: emergency\n    outcome: thrombosis"),
+         "bij twijfel kan het advies niet dringender zijn")

@@ -1,0 +1,61 @@
+"""Triage answers live only in the session: never in logs, on cards, or in what the skill keeps.
+
+Runs every vignette with all log output captured (every logger, DEBUG and up, the ASK SDK's own
+included) and looks for the answers, their interpreted values and the outcome in it.
+"""
+from __future__ import annotations
+
+import logging
+import re
+
+import pytest
+
+from tests.test_triage_vignettes import VIGNETTES, run_vignette
+
+
+@pytest.fixture
+def all_logs(caplog):
+    caplog.set_level(logging.DEBUG)
+    root = logging.getLogger()
+    previous = root.level
+    root.setLevel(logging.DEBUG)
+    yield caplog
+    root.setLevel(previous)
+
+
+def _words(text: str) -> set[str]:
+    return set(re.findall(r"[a-z0-9']+", text.lower()))
+
+
+def test_no_answer_or_outcome_reaches_the_logs(skill, nlu, content, all_logs):
+    said: set[str] = set()
+    outcomes: set[str] = set()
+    for vignette in VIGNETTES:
+        triage, asked, sim = run_vignette(skill, nlu, vignette)
+        for question in asked:
+            said.add(str(vignette["answers"][question]).lower())
+        outcomes |= {triage["urgency"], *triage["red_flags"]}
+        for turn in sim.turns:
+            assert turn.card is None or not turn.session_attributes.get("triage"), "a card during the triage"
+            if turn.triage:
+                assert turn.card is None, "the outcome must not be shown on a card"
+    log = "\n".join(f"{r.name} {r.getMessage()} {r.exc_text or ''}" for r in all_logs.records).lower()
+    assert "intent=" in log, "the log is captured"      # the capture works
+    log_words = _words(log)
+    for answer in said:
+        distinctive = [w for w in _words(answer) if len(w) > 3]
+        assert not (distinctive and all(w in log_words for w in distinctive)), f"answer {answer!r} in the log"
+    for value in outcomes:
+        assert value not in log, f"{value!r} in the log"
+    protocol = content.triage
+    for question in protocol.questions:
+        for choice in question.choices:
+            assert choice.id not in log
+    for rule in protocol.rules:
+        assert rule.id not in log and rule.outcome not in log
+
+
+def test_the_outcome_turn_leaves_no_answers_in_the_session(skill, nlu):
+    triage, asked, sim = run_vignette(skill, nlu, VIGNETTES[0])
+    attributes = sim.turns[-1].session_attributes
+    assert "triage" not in attributes and "mode" not in attributes
