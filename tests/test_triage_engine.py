@@ -153,3 +153,34 @@ def test_unsafe_text_in_a_question(broken):
 def test_unsure_advice_more_urgent_than_sure_advice(broken):
     _has(broken("    urgency: doctor_today\n    outcome: thrombosis", "    urgency: doctor_today\n    if_unsure: emergency\n    outcome: thrombosis"),
          "bij twijfel kan het advies niet dringender zijn")
+
+
+def test_the_readme_shows_the_current_triage_graph():
+    from skill.adapters.triage_graph import mermaid
+
+    readme = (paths.ROOT / "README.md").read_text(encoding="utf-8")
+    assert "```mermaid\n" + mermaid(load_content().triage) + "```" in readme, "run make triage-graph and update README"
+
+
+def test_the_graph_names_every_question_and_rule(protocol):
+    import re
+
+    from skill.adapters.triage_graph import mermaid
+
+    diagram = mermaid(protocol)
+    lines = diagram.splitlines()
+    assert lines[0] == "flowchart TD"
+    for line in lines[1:]:
+        assert line.count('"') % 2 == 0, f"unbalanced label quotes: {line}"
+    node_ids = {f"q_{q.id}" for q in protocol.questions} | {f"r_{r.id}" for r in protocol.rules} \
+        | {f"o_{r.id}" for r in protocol.rules} | {"start", "rules"}
+    for line in lines[1:]:
+        if "-->" in line or ".->" in line:
+            unlabelled = re.sub(r'"[^"]*"', "", line)
+            for endpoint in re.findall(r"\b([a-z][a-z0-9_]*)\b", unlabelled):
+                if endpoint not in ("style",):
+                    assert endpoint in node_ids, f"{endpoint} in {line}"
+    for question in protocol.questions:
+        assert f"q_{question.id}[" in diagram
+    for rule in protocol.rules:
+        assert f"r_{rule.id}[" in diagram and f"o_{rule.id}(" in diagram

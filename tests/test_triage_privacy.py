@@ -55,7 +55,12 @@ def test_no_answer_or_outcome_reaches_the_logs(skill, nlu, content, all_logs):
         assert rule.id not in log and rule.outcome not in log
 
 
-def test_the_outcome_turn_leaves_no_answers_in_the_session(skill, nlu):
+def test_answers_do_not_outlive_the_session(skill, nlu):
+    """After the advice the answers stay in the session (so "vorige vraag" can change one); once the
+    session ends they are gone: the next session starts without them."""
     triage, asked, sim = run_vignette(skill, nlu, VIGNETTES[0])
-    attributes = sim.turns[-1].session_attributes
-    assert "triage" not in attributes and "mode" not in attributes
+    assert set(sim.turns[-1].session_attributes["triage"]["answers"]) == set(asked)
+    assert sim.say("stop").end_session
+    fresh = sim.launch()
+    assert "triage" not in fresh.session_attributes
+    assert fresh.request["session"]["attributes"] == {}

@@ -61,6 +61,7 @@ PHRASES: dict[str, frozenset[str]] = {key: frozenset(names) for key, names in {
     "triage_first_question": (),
     "triage_back": (),
     "triage_restart": (),
+    "triage_already": (),
     "triage_goodbye": (),
     "triage_not_understood": (),
     "triage_offer_stop": (),

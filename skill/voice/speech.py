@@ -20,9 +20,7 @@ SUPPORTED_TAGS = frozenset({
     "lang", "p", "phoneme", "prosody", "s", "say-as", "sub", "voice", "w",
 })
 
-# Speaking rate used to estimate how long text takes, in characters a second. Alexa's Dutch
-# voice speaks about 150 words a minute; Dutch words average about 5.5 characters plus a space.
-CHARS_PER_SECOND = 14.0
+from skill.core.timing import CHARS_PER_SECOND, speaking_seconds  # noqa: E402  (one speaking rate for all)
 _PARAGRAPH_PAUSE = 0.6            # an implied pause after </p>
 _SENTENCE_PAUSE = 0.3             # after </s>
 
@@ -149,10 +147,9 @@ def inspect_ssml(ssml: str) -> SsmlReport:
 def estimate_seconds(ssml: str, chars_per_second: float = CHARS_PER_SECOND) -> float:
     """How long a response takes to play: spoken text at the stated rate plus every pause."""
     report = inspect_ssml(ssml)
-    spoken = len(report.text.replace("\n", " "))
     paragraphs = ssml.count("</p>")
     sentences = ssml.count("</s>")
-    return (spoken / chars_per_second + sum(report.breaks)
+    return (speaking_seconds(report.text.replace("\n", " "), chars_per_second) + sum(report.breaks)
             + paragraphs * _PARAGRAPH_PAUSE + sentences * _SENTENCE_PAUSE)
 
 

@@ -43,6 +43,8 @@ ARTICLES = frozenset({"de", "het", "een", "'t", "mijn", "m'n", "je", "jouw"})
 MODIFIERS = frozenset({"een", "beetje", "wel", "heel", "erg", "echt", "best", "nogal", "wat", "vooral", "zeker",
                        "toch", "denk", "ik", "het", "is", "was", "de", "en", "maar", "ook", "vrij", "redelijk"})
 MAX_UNKNOWN_IN_VALUE = 1
+MAX_WORDS_FOR_VALUE_ALONE = 7
+MAX_WORDS_FOR_NUMBER_ALONE = 4
 STRONG = 0.5              # similarity from which a near sample beats a carrier phrase with an unknown value
 # Dutch question words. Whether an utterance asks something is a feature of its own, so that
 # "pijn achter in mijn bovenbeen, hoe lang duurt dat" leans towards the questions, not the complaint.
@@ -176,7 +178,7 @@ class SlotTypes:
             return found[0]
         return None
 
-    def find_in(self, type_name: str, utterance: str) -> tuple[str, SlotValue] | None:
+    def find_in(self, type_name: str, utterance: str, fuzzy: bool = True) -> tuple[str, SlotValue] | None:
         """The longest phrase of this type that occurs in the utterance, as a whole-word span."""
         words = utterance.split()
         table = self.values.get(type_name, {})
@@ -185,6 +187,8 @@ class SlotTypes:
                 span = " ".join(words[start:start + size])
                 if span in table:
                     return span, table[span]
+        if not fuzzy:
+            return None
         for size in range(min(len(words), 4), 0, -1):
             for start in range(len(words) - size + 1):
                 span = " ".join(words[start:start + size])
@@ -200,7 +204,7 @@ def parse_number(spoken: str) -> int | None:
     if re.fullmatch(r"\d+", text):
         return int(text)
     text = drop_fillers(text)
-    for prefix in ("ongeveer ", "zo'n ", "zon ", "een ", "rond de ", "rond ", "bijna ", "zeker "):
+    for prefix in ("ongeveer ", "zo'n ", "zon ", "een stuk of ", "een ", "rond de ", "rond ", "bijna ", "zeker "):
         if text.startswith(prefix) and len(text) > len(prefix):
             number = parse_number(text[len(prefix):])
             if number is not None:
@@ -236,6 +240,10 @@ class Nlu:
             for text in phrases:
                 samples.append(self._sample(name, text))
         self.samples = samples
+        self.answer_words = {text: name for name in ("AMAZON.YesIntent", "AMAZON.NoIntent")
+                             for text in (builtins or {}).get(name, []) if len(text.split()) == 1}
+        self._last_found: dict = {}
+        self._last_text = ""
         self.vocabulary = sorted({tok for s in samples for tok in s.text.split() if not tok.startswith("{")}
                                  | {w for table in self.types.values.values() for phrase in table for w in phrase.split()}
                                  | set(self.invocation.split()))
@@ -340,14 +348,63 @@ class Nlu:
     def classify(self, text: str) -> Understanding:
         text = drop_fillers(normalize(text))
         exact = self._exact(text) or self._exact(self.correct(text))
-        if exact and all(f.matched or f.value is None or f.type.startswith("AMAZON.") for f in exact.slots.values()):
+        if exact and _resolved(exact):
             return exact
+        answer = self._yes_no_first(text)
+        if answer is not None and exact is None:
+            return answer
         similar = self._similar(self.correct(text))
         if exact and similar.intent in (exact.intent, FALLBACK):
             return exact           # a carrier phrase with a value the type does not know, as Alexa sends it
         if exact is None or similar.confidence >= STRONG:
+            if similar.intent == FALLBACK and exact is None:
+                return self._value_alone(similar) or similar
             return similar         # the words fit another intent much better than the carrier phrase
         return exact
+
+    def _yes_no_first(self, text: str) -> Understanding | None:
+        """"ja, ik ben benauwd", "nee, alleen in mijn bovenbeen": an answer word first, then an explanation.
+
+        Listeners explain their ja or nee; what they explain does not change the answer. Unless the
+        rest is itself a request ("ja, stop maar"), the first word decides."""
+        words = text.split()
+        if len(words) < 2 or words[0] not in self.answer_words:
+            return None
+        request = self._exact(" ".join(words[1:]))
+        if request is not None and request.intent != self.answer_words[words[0]] and _resolved(request):
+            return None
+        return Understanding("intent", self.answer_words[words[0]], {}, confidence=1.0, method="answer word")
+
+    def _value_alone(self, similar: Understanding) -> Understanding | None:
+        """A short utterance that fits no intent but names a value ("plotseling bij het tillen", "een stuk
+        of acht"): the intent that accepts that value on its own ("{keuze}", "{getal}") gets it."""
+        spotted = self._last_found
+        if not spotted or len(self._last_text.split()) > MAX_WORDS_FOR_VALUE_ALONE:
+            return None
+        best = None
+        for sample in self.samples:
+            if sample.literal_tokens or len(sample.slots) != 1 or sample.slots[0] not in spotted:
+                continue
+            span, value, type_name = spotted[sample.slots[0]]
+            if value is None and type_name != "AMAZON.NUMBER":
+                continue
+            if type_name != "AMAZON.NUMBER" and self.types.find_in(type_name, self._last_text, fuzzy=False) is None:
+                continue           # only a value heard as it is, not one guessed from a near word
+            if type_name == "AMAZON.NUMBER" and len(self._last_text.split()) > MAX_WORDS_FOR_NUMBER_ALONE:
+                continue
+            if best is None or len(span) > len(best[1]):
+                best = (sample, span, value, type_name)
+        if best is None:
+            return None
+        sample, span, value, type_name = best
+        slots = self._empty_slots(sample.intent)
+        fill = slots[sample.slots[0]]
+        fill.value = span
+        if type_name == "AMAZON.NUMBER":
+            fill.value = str(parse_number(span))
+        else:
+            fill.resolved, fill.id, fill.matched = value.name, value.id, True
+        return Understanding("intent", sample.intent, slots, confidence=similar.confidence, method="value alone")
 
     def _exact(self, text: str) -> Understanding | None:
         best: tuple[int, Understanding] | None = None
@@ -407,6 +464,7 @@ class Nlu:
                 if number_span:
                     found[name] = (number_span, None, type_name)
                     variant = re.sub(rf"\b{re.escape(number_span)}\b", "{" + name + "}", variant, count=1)
+        self._last_found, self._last_text = found, text
         plain_vec = self._vector(text)
         slot_vec = self._vector(self._placeholders(variant)) if variant != text else plain_vec
         per_intent: dict[str, list[float]] = defaultdict(list)
@@ -450,6 +508,11 @@ class Nlu:
                 if span not in {"een", "de", "het"} and parse_number(span) is not None:
                     return span
         return None
+
+
+def _resolved(understanding: Understanding) -> bool:
+    """Every custom slot that was filled resolved to a value of its type."""
+    return all(f.matched or f.value is None or f.type.startswith("AMAZON.") for f in understanding.slots.values())
 
 
 def load_builtins(path: Path = BUILTINS_FILE) -> dict[str, list[str]]:

@@ -252,8 +252,13 @@ class TriageControlHandler(_TriageHandler):
             state["current"] = previous
             state["misses"] = 0
             return ask_current(handler_input, self.content, Speech().say(phrase("triage_back")))
-        if name in ("AMAZON.StartOverIntent", "StartTriageIntent"):
+        if name == "AMAZON.StartOverIntent":
             return start(handler_input, self.content, Speech().say(phrase("triage_restart")))
+        if name == "StartTriageIntent":
+            # Mid-triage this is more often an answer misheard ("ja, mijn been doet pijn") than a wish
+            # to start again: keep the answers, ask the question again. "opnieuw beginnen" restarts.
+            return ask_current(handler_input, self.content, Speech().say(phrase("triage_already")),
+                               with_examples=True)
         if name in ("AMAZON.NextIntent", "AMAZON.ResumeIntent"):
             return ask_current(handler_input, self.content)
         if name == "AMAZON.NavigateHomeIntent":
