@@ -4,6 +4,7 @@ from __future__ import annotations
 import pytest
 
 from skill.adapters.simulator.nlu import default_nlu
+from skill.adapters.storage import SqlitePersistenceAdapter
 from skill.adapters.simulator.session import Simulator
 from skill.core.content import load_content
 from skill.voice.app import build_skill
@@ -15,8 +16,15 @@ def content():
 
 
 @pytest.fixture(scope="session")
-def skill(content):
-    return build_skill(content)
+def store(tmp_path_factory):
+    """The coach's store for the whole test run: SQLite in a temporary folder. Every simulator is a
+    listener of its own, so tests do not see each other's positions."""
+    return SqlitePersistenceAdapter(tmp_path_factory.mktemp("store") / "hamstring-hulp.sqlite")
+
+
+@pytest.fixture(scope="session")
+def skill(content, store):
+    return build_skill(content, persistence_adapter=store)
 
 
 @pytest.fixture(scope="session")

@@ -12,9 +12,18 @@ CLI = [sys.executable, "-m", "skill.adapters.cli"]
 ROOT = Path(__file__).resolve().parent.parent
 
 
+_STORE = None
+
+
 def _env():
+    """A fresh process environment: no skill id, and a store of its own so runs do not meet."""
+    global _STORE
+    import tempfile
+    if _STORE is None:
+        _STORE = tempfile.mkdtemp(prefix="hamstring-chat-")
     env = dict(os.environ)
     env.pop("ALEXA_SKILL_ID", None)
+    env["HAMSTRING_STORE"] = f"sqlite:{_STORE}/{os.urandom(4).hex()}.sqlite"
     return env
 
 

@@ -16,7 +16,9 @@ A file is a list of conversations:
           end: false                        # whether the session ends
           triage: {urgency: self_care, grade: 1, red_flags: []}   # the trace of the outcome turn
 
-`say: /stil` is silence. Every response is also checked against the response rules.
+`say: /stil` is silence. `after: 30` makes the step interrupt the previous answer 30 seconds in
+("Alexa, herhaal" in the middle of an exercise); `wait: 600` lets ten minutes pass first.
+Every response is also checked against the response rules.
 """
 from __future__ import annotations
 
@@ -30,7 +32,8 @@ from skill.adapters.simulator.session import Simulator
 from tests.rules import assert_response_rules
 
 FILES = sorted((Path(__file__).parent / "conversations").glob("*.yaml"))
-STEP_KEYS = {"say", "intent", "slots", "content", "speaks", "speech", "not_speech", "reprompt", "end", "triage", "note"}
+STEP_KEYS = {"say", "intent", "slots", "content", "speaks", "speech", "not_speech", "reprompt", "end", "triage", "note",
+             "after", "wait"}
 
 
 def _conversations():
@@ -60,6 +63,10 @@ def test_conversation(conversation, skill, nlu, content):
         unknown = set(step) - STEP_KEYS
         assert not unknown, f"step {number}: unknown keys {unknown}"
         said = step["say"]
+        if "wait" in step:
+            sim.wait(step["wait"])                 # time passes first (between sessions, say)
+        if "after" in step:
+            sim.interrupt_after(step["after"])     # cut into the last answer this many seconds in
         turn = sim.silence(said) if said == "/stil" else sim.say(said)
         assert turn is not None, f"step {number}: nothing happened for {said!r}"
         transcript.append(f"> {said}  [{turn.intent}]\n< {turn.speech}")

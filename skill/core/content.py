@@ -66,6 +66,37 @@ PHRASES: dict[str, frozenset[str]] = {key: frozenset(names) for key, names in {
     "triage_not_understood": (),
     "triage_offer_stop": (),
     "triage_offer_resume": (),
+    "welcome_back": (),
+    "memory_unavailable": (),
+    "coach_block_done": ("nummer", "titel"),
+    "coach_block_reprompt": ("titel",),
+    "coach_resume": ("sessie", "nummer", "titel"),
+    "coach_resume_exercise": ("oefening",),
+    "coach_which_phase": (),
+    "coach_which_phase_reprompt": (),
+    "coach_phase_help": (),
+    "coach_unknown_routine": (),
+    "coach_nothing_to_resume": (),
+    "coach_skipped": ("oefening",),
+    "coach_first_exercise": (),
+    "coach_easier_next": ("titel",),
+    "coach_time_left": ("minuten",),
+    "coach_time_left_short": (),
+    "coach_go_on": (),
+    "coach_help": (),
+    "coach_restart": (),
+    "coach_stopped_home": (),
+    "coach_paused": (),
+    "coach_stopped": (),
+    "coach_not_running": (),
+    "coach_offer_resume": ("sessie", "nummer"),
+    "coach_offer_start": ("sessie",),
+    "delete_confirm": (),
+    "delete_done": (),
+    "delete_failed": (),
+    "delete_kept": (),
+    "rts_answer_hint": (),
+    "rts_offer": (),
     "error": (),
     "error_reprompt": (),
 }.items()}
@@ -92,6 +123,8 @@ class Topic:
     short: str
     more: tuple[str, ...]
     related: tuple[str, ...]
+    offer_routine: str | None = None     # offered at the end: a coach routine ("rehab_1")
+    offer_check: bool = False            # offered at the end: the return-to-sport check
 
     @property
     def parts(self) -> tuple[str, ...]:
@@ -113,6 +146,16 @@ class Content:
     topics: Mapping[str, Topic]
     phrases: Phrases
     extras: Mapping[str, Any] = field(default_factory=dict)   # triage protocol, routines, ...
+
+    @property
+    def coach(self):
+        """The exercise coach and its routines (skill.core.coach.Coach)."""
+        return self.extras["coach"]
+
+    @property
+    def return_to_sport(self):
+        """The return-to-sport check (skill.core.return_to_sport.ReturnToSport)."""
+        return self.extras["return_to_sport"]
 
     @property
     def triage(self):
@@ -173,7 +216,8 @@ def _parse_topics(doc: Document) -> tuple[dict[str, Topic], list[Problem]]:
         for j, part in enumerate(raw["more"]):
             problems += check_text(doc, here + ("more", j), part)
         topics[raw["id"]] = Topic(raw["id"], raw["intent"], raw["title"].strip(), raw["short"].strip(),
-                                  tuple(p.strip() for p in raw["more"]), tuple(raw["related"]))
+                                  tuple(p.strip() for p in raw["more"]), tuple(raw["related"]),
+                                  raw.get("offer_routine"), bool(raw.get("offer_check", False)))
     intents: dict[str, str] = {}
     for i, topic in enumerate(topics.values()):
         if topic.intent in intents:
@@ -228,11 +272,26 @@ def load_content(directory: Path | None = None) -> Content:
         phrases, found = _parse_phrases(doc)
         problems += found
     extras: dict[str, Any] = {}
+    doc = load("routines.yaml")
+    if doc is not None:
+        from skill.core.coach import parse_coach
+        extras["coach"], found = parse_coach(doc)
+        problems += found
+    routine_ids = list(extras["coach"].routines) if extras.get("coach") else None
     doc = load("triage.yaml")
     if doc is not None:
         from skill.core.triage import parse_protocol
-        extras["triage"], found = parse_protocol(doc, topic_ids=topics)
+        extras["triage"], found = parse_protocol(doc, topic_ids=topics, routine_ids=routine_ids)
         problems += found
+    doc = load("return_to_sport.yaml")
+    if doc is not None:
+        from skill.core.return_to_sport import parse_return_to_sport
+        extras["return_to_sport"], found = parse_return_to_sport(doc, routine_ids)
+        problems += found
+    for topic_id, topic in topics.items():
+        if topic.offer_routine and routine_ids is not None and topic.offer_routine not in routine_ids:
+            problems.append(Problem("content/topics.yaml", f"{topic_id}.offer_routine",
+                                    f"onbekende oefensessie '{topic.offer_routine}'"))
     if problems:
         raise ContentError(problems)
     return Content(topics, phrases, extras)

@@ -190,6 +190,9 @@ def _explain(error) -> list[tuple[tuple, str]]:
         for extra in [k for k in inst if k not in known]:
             guess = difflib.get_close_matches(str(extra), known, n=1)
             hint = f"; bedoel je '{guess[0]}'?" if guess else f"; toegestaan zijn: {', '.join(known)}"
+            if " " in str(extra):
+                hint = ("; dit lijkt tekst na een komma binnen { }. Zet de tekst tussen aanhalingstekens, "
+                        "of schrijf elke sleutel op een eigen regel")
             out.append((path + (extra,), f"onbekende sleutel '{extra}'{hint}"))
         return out
     if v == "type":

@@ -14,7 +14,7 @@ from ask_sdk_core.skill_builder import CustomSkillBuilder
 
 from skill.core.content import Content, load_content
 from skill.voice import interceptors
-from skill.voice.handlers import common, topics, triage
+from skill.voice.handlers import coach, common, return_to_sport, topics, triage
 
 log = logging.getLogger("hamstring.skill")
 
@@ -27,6 +27,13 @@ def build_skill(content: Content | None = None, *, skill_id: str | None = None,
 
     for handler in (
         common.LaunchHandler(content),
+        coach.StartRoutineHandler(content),
+        coach.CoachCommandHandler(content),
+        coach.PhaseAnswerHandler(content),
+        coach.ResumeRoutineHandler(content),
+        coach.DeleteDataHandler(content),
+        return_to_sport.StartCheckHandler(content),
+        return_to_sport.CheckAnswerHandler(content),
         triage.StartTriageHandler(content),
         triage.TriageControlHandler(content),
         triage.CorrectAfterOutcomeHandler(content),
@@ -42,6 +49,7 @@ def build_skill(content: Content | None = None, *, skill_id: str | None = None,
         common.HomeHandler(content),
         common.NothingToContinueHandler(content),
         triage.AnswerWithoutQuestionHandler(content),
+        coach.CoachCommandOutsideHandler(content),
         common.FallbackHandler(content),
         common.SessionEndedHandler(),
     ):
@@ -61,5 +69,8 @@ def build_skill(content: Content | None = None, *, skill_id: str | None = None,
 
 @lru_cache(maxsize=1)
 def get_skill() -> CustomSkill:
-    """The process-wide skill, configured from the environment (ALEXA_SKILL_ID)."""
-    return build_skill(skill_id=os.environ.get("ALEXA_SKILL_ID") or None)
+    """The process-wide skill, configured from the environment: ALEXA_SKILL_ID, and HAMSTRING_STORE
+    for where the coach remembers positions (skill.adapters.storage)."""
+    from skill.adapters.storage import adapter_from_environment
+    return build_skill(skill_id=os.environ.get("ALEXA_SKILL_ID") or None,
+                       persistence_adapter=adapter_from_environment())

@@ -12,6 +12,8 @@ from skill.adapters.simulator.session import Simulator, Turn
 
 SILENCE = "/stil"        # in a script or at the prompt: the listener says nothing
 NEW_SESSION = "/nieuw"   # start a new session with a launch
+INTERRUPT = "/na"        # "/na 30": the next line interrupts the last answer 30 seconds in
+WAIT = "/wacht"          # "/wacht 600": ten minutes pass before the next line
 
 
 def script_lines(handle: IO[str]) -> Iterator[str]:
@@ -68,7 +70,9 @@ def run_chat(simulator: Simulator, lines: Iterable[str] | None, out: IO[str] = s
     interactive = lines is None
     if interactive and not as_json:
         out.write("Hamstring Hulp, offline. Typ wat je tegen Alexa zegt. "
-                  f"Een lege regel of {SILENCE} is stilte, {NEW_SESSION} opent opnieuw, Ctrl-D stopt.\n")
+                  f"Een lege regel of {SILENCE} is stilte, {NEW_SESSION} opent opnieuw, "
+                  f"'{INTERRUPT} 30' onderbreekt het laatste antwoord na 30 seconden, "
+                  f"'{WAIT} 600' laat tien minuten verstrijken, Ctrl-D stopt.\n")
     _show(simulator.launch(), out, as_json, speak)
     source = _prompt(show=not as_json) if interactive else iter(lines)
     for line in source:
@@ -77,9 +81,19 @@ def run_chat(simulator: Simulator, lines: Iterable[str] | None, out: IO[str] = s
             _show(simulator.silence(line), out, as_json, speak)
         elif line == NEW_SESSION:
             _show(simulator.launch(), out, as_json, speak)
+        elif line.split()[0] in (INTERRUPT, WAIT) and len(line.split()) == 2 and _number(line.split()[1]):
+            seconds = _number(line.split()[1])
+            simulator.interrupt_after(seconds) if line.startswith(INTERRUPT) else simulator.wait(seconds)
         else:
             _show(simulator.say(line), out, as_json, speak)
     return 0
+
+
+def _number(text: str) -> float | None:
+    try:
+        return float(text.replace(",", "."))
+    except ValueError:
+        return None
 
 
 def _prompt(show: bool) -> Iterator[str]:
@@ -96,6 +110,7 @@ def _prompt(show: bool) -> Iterator[str]:
 
 
 def make_simulator() -> Simulator:
-    from skill.adapters.simulator.session import SIMULATOR_SKILL_ID
+    from skill.adapters.simulator.session import SIMULATOR_SKILL_ID, SIMULATOR_USER_ID
     from skill.voice.app import get_skill
-    return Simulator(get_skill(), skill_id=os.environ.get("ALEXA_SKILL_ID") or SIMULATOR_SKILL_ID)
+    return Simulator(get_skill(), skill_id=os.environ.get("ALEXA_SKILL_ID") or SIMULATOR_SKILL_ID,
+                     user_id=SIMULATOR_USER_ID)

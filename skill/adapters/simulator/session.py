@@ -10,14 +10,16 @@ from __future__ import annotations
 import json
 import uuid
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import datetime, timedelta, timezone
 from typing import Any
 
 from ask_sdk_core.skill import CustomSkill
 from ask_sdk_model import RequestEnvelope
 
 from skill.adapters.simulator.nlu import Nlu, Understanding, default_nlu
-from skill.voice.speech import plain_text
+from skill.voice.speech import estimate_seconds, plain_text
+
+REACTION_SECONDS = 1.5     # how long a listener takes to answer after Alexa has finished speaking
 
 SIMULATOR_SKILL_ID = "amzn1.ask.skill.00000000-0000-0000-0000-hamstringhulp"
 SIMULATOR_USER_ID = "amzn1.ask.account.SIMULATOR"
@@ -126,11 +128,15 @@ class Simulator:
     skill: CustomSkill
     nlu: Nlu = field(default_factory=default_nlu)
     skill_id: str = SIMULATOR_SKILL_ID
-    user_id: str = SIMULATOR_USER_ID
+    # Every simulator is a listener of its own, unless told otherwise: `make chat` uses one fixed id,
+    # so that what the coach remembers carries over from one run to the next.
+    user_id: str = field(default_factory=lambda: f"{SIMULATOR_USER_ID}.{uuid.uuid4().hex[:12]}")
     session_id: str | None = None
     attributes: dict[str, Any] = field(default_factory=dict)
     turns: list[Turn] = field(default_factory=list)
     silences: int = 0
+    clock: datetime = field(default_factory=lambda: datetime.now(timezone.utc).replace(microsecond=0))
+    _last_request_at: datetime | None = None
 
     @property
     def in_session(self) -> bool:
@@ -177,6 +183,15 @@ class Simulator:
             slots[slot_name] = fill
         return self.send_intent(Understanding("intent", name, slots), user or f"<{name}>")
 
+    def wait(self, seconds: float) -> None:
+        """Time passes before the next thing the listener says (after a pause, between sessions)."""
+        self.clock += timedelta(seconds=seconds)
+
+    def interrupt_after(self, seconds: float) -> None:
+        """The next utterance comes `seconds` into the last response, cutting it off ("Alexa, herhaal")."""
+        if self._last_request_at is not None:
+            self.clock = self._last_request_at + timedelta(seconds=seconds)
+
     def silence(self, user: str = "") -> Turn | None:
         """The listener says nothing: Alexa plays the reprompt once, then ends the session."""
         if not self.in_session:
@@ -215,7 +230,7 @@ class Simulator:
     def envelope(self, request: dict[str, Any]) -> dict[str, Any]:
         application = {"applicationId": self.skill_id}
         user = {"userId": self.user_id}
-        now = datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+        now = self.clock.strftime("%Y-%m-%dT%H:%M:%SZ")
         return {
             "version": "1.0",
             "session": {"new": self._new, "sessionId": self.session_id, "application": application,
@@ -238,6 +253,10 @@ class Simulator:
         response = self.skill.serializer.serialize(response_envelope)
         turn = Turn(len(self.turns) + 1, user, envelope, response, observer.trace)
         self.turns.append(turn)
+        # Alexa speaks the answer; the listener's next words come after it, unless they interrupt.
+        self._last_request_at = self.clock
+        if turn.ssml:
+            self.clock += timedelta(seconds=estimate_seconds(turn.ssml) + REACTION_SECONDS)
         if request["type"] != "SessionEndedRequest":
             self.attributes = response.get("sessionAttributes") or {}
             if turn.end_session:

@@ -47,15 +47,26 @@ class LaunchHandler(_Handler):
         return is_request_type("LaunchRequest")(handler_input)
 
     def handle(self, handler_input: HandlerInput) -> Response:
-        out = Speech().say(self.phrase("welcome"))
+        from skill.voice import memory
+        from skill.voice.handlers.coach import launch_offer
+
+        heard = bool(memory.recall(handler_input, "disclaimer_heard"))
+        out = Speech().say(self.phrase("welcome_back" if heard else "welcome"))
         if not session(handler_input).get(conv.DISCLAIMER):
-            out.say(self.phrase("disclaimer"))
+            out.say(self.phrase("disclaimer"))        # every session, also for returning listeners
             session(handler_input)[conv.DISCLAIMER] = True
+        if not heard:
+            memory.remember(handler_input, disclaimer_heard=True)
+        unfinished = launch_offer(handler_input, self.content)
+        if unfinished is not None:
+            out.say(unfinished[0])
+            response = menu(handler_input, self.content, out)
+            conv.set_offer(handler_input, "resume_routine")
+            return response
         out.say(self.phrase("launch_options"))
-        response_lead = out
-        menu_response = menu(handler_input, self.content, response_lead)
+        response = menu(handler_input, self.content, out)
         conv.set_offer(handler_input, "start_triage")
-        return menu_response
+        return response
 
 
 class HelpHandler(_Handler):

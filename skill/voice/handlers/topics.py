@@ -41,8 +41,17 @@ def speak_part(handler_input: HandlerInput, content: Content, topic: Topic, part
 
 def offer_next_topic(handler_input: HandlerInput, content: Content, topic: Topic, out: Speech,
                      card: tuple[str, str] | None = None) -> Response:
-    """At the end of a topic: offer the first related topic, or invite another question."""
+    """At the end of a topic: offer exercises or the check it leads to, else the first related topic."""
     phrase = content.phrases
+    routine = content.coach.routines.get(topic.offer_routine) if topic.offer_routine else None
+    if routine is not None:
+        set_offer(handler_input, "start_routine", routine=routine.id)
+        out.say(phrase("coach_offer_start", sessie=routine.title))
+        return ask(handler_input, out, phrase("coach_offer_start", sessie=routine.title), card=card)
+    if topic.offer_check:
+        set_offer(handler_input, "start_check")
+        out.say(phrase("rts_offer"))
+        return ask(handler_input, out, phrase("rts_offer"), card=card)
     for other_id in topic.related:
         other = content.topics[other_id]
         set_offer(handler_input, "related", topic=other_id)

@@ -142,6 +142,11 @@ def speak_outcome(handler_input: HandlerInput, content: Content, result: Result,
         out.paragraph(" ".join((intro,) + outcome.steps))
     out.paragraph(outcome.safety_net or protocol.safety_net[result.urgency])
     out.say(phrase("triage_no_diagnosis"))
+    routine = content.coach.routines.get(outcome.offer_routine) if outcome.offer_routine else None
+    if routine is not None:
+        set_offer(handler_input, "start_routine", routine=routine.id)
+        out.say(phrase("coach_offer_start", sessie=routine.title))
+        return ask(handler_input, out, phrase("coach_offer_start", sessie=routine.title))
     if outcome.offer_topic and outcome.offer_topic in content.topics:
         topic = content.topics[outcome.offer_topic]
         set_offer(handler_input, "related", topic=topic.id)

@@ -1,0 +1,444 @@
+"""The hands-free coach: speaks a routine block by block, and answers commands at any moment.
+
+A response holds one block (at most 240 s of speech and pauses). When the listener interrupts
+("Alexa, herhaal"), the time between the response and the new request says which exercise was
+playing, so every command works in the middle of an exercise as well as between blocks.
+The position is kept in the session and, through the persistence adapter, across sessions.
+"""
+from __future__ import annotations
+
+from datetime import datetime, timezone
+from typing import Any
+
+from ask_sdk_core.dispatch_components import AbstractRequestHandler
+from ask_sdk_core.handler_input import HandlerInput
+from ask_sdk_core.utils import get_intent_name, is_intent_name, is_request_type
+from ask_sdk_model import Response
+
+from skill.core.coach import Coach, Routine
+from skill.core.content import Content
+from skill.voice import conversation as conv
+from skill.voice import memory
+from skill.voice.conversation import ask, close, offer_handler, session, set_offer
+from skill.voice.slots import resolved_id, spoken_value
+from skill.voice.speech import Speech, estimate_seconds
+
+MODE = "coach"
+PHASE_MODE = "coach_phase"        # waiting for "fase een, twee of drie"
+STATE = "coach"
+TOLD_MEMORY = "memory_told"
+
+COMMANDS = ("AMAZON.NextIntent", "AMAZON.PreviousIntent", "AMAZON.RepeatIntent", "SkipIntent", "EasierIntent",
+            "TimeLeftIntent", "AMAZON.PauseIntent", "AMAZON.StopIntent", "AMAZON.CancelIntent",
+            "AMAZON.HelpIntent", "AMAZON.FallbackIntent", "AMAZON.ResumeIntent", "AMAZON.StartOverIntent",
+            "AMAZON.NavigateHomeIntent", "AMAZON.YesIntent", "AMAZON.NoIntent")
+
+
+def in_coach(handler_input: HandlerInput) -> bool:
+    return session(handler_input).get(conv.MODE) == MODE
+
+
+def _now(handler_input: HandlerInput) -> datetime:
+    stamp = handler_input.request_envelope.request.timestamp
+    if stamp is None:
+        return datetime.now(timezone.utc)
+    return stamp if stamp.tzinfo else stamp.replace(tzinfo=timezone.utc)
+
+
+def _coach(content: Content) -> Coach:
+    return content.coach
+
+
+# ---------------------------------------------------------------- playing a block
+
+def play(handler_input: HandlerInput, content: Content, routine: Routine, block: int, first: int = 0,
+         lead: Speech | None = None, easier_now: tuple[str, ...] = (), intro: bool = False,
+         announce: bool | None = None) -> Response:
+    """Speaks block `block` of the routine from exercise `first`, and asks to go on after it.
+
+    `intro` adds the routine's introduction and the pain rule (at the start); `announce` names the
+    block first (by default when the block is played from its first exercise)."""
+    coach = _coach(content)
+    phrase = content.phrases
+    attrs = session(handler_input)
+    for key in (conv.TOPIC, conv.OFFER, "triage"):
+        attrs.pop(key, None)
+    attrs[conv.MODE] = MODE
+    state = attrs.get(STATE) if attrs.get(STATE, {}).get("routine") == routine.id else None
+    easier = set((state or {}).get("easier", [])) | set(_preferred_easier(handler_input)) | set(easier_now)
+    out = lead or Speech()
+    if intro:
+        out.say(routine.intro, coach.pain_rule)
+    spec = routine.blocks[block]
+    if announce if announce is not None else first == 0:
+        out.say(coach.cue("block_start", nummer=_word(block + 1), titel=spec.title))
+    offsets = []
+    for index in range(first, len(spec.exercises)):
+        exercise = spec.exercises[index]
+        offsets.append(estimate_seconds(out.ssml))
+        for kind, value in coach.exercise_script(exercise, exercise.id in easier,
+                                                 announce_easier=exercise.id in easier_now):
+            out.say(value) if kind == "say" else out.pause(value)
+    attrs[STATE] = {"routine": routine.id, "block": block, "first": first, "offsets": offsets,
+                    "total": estimate_seconds(out.ssml), "at": _now(handler_input).isoformat(),
+                    "easier": sorted(easier)}
+    if block + 1 < len(routine.blocks):
+        _save_position(handler_input, routine, block + 1, 0, out, content)
+        following = routine.blocks[block + 1]
+        out.say(phrase("coach_block_done", nummer=_word(block + 2), titel=following.title))
+        return ask(handler_input, out, phrase("coach_block_reprompt", titel=following.title))
+    _save_position(handler_input, routine, None, None, out, content)
+    attrs.pop(conv.MODE, None)
+    attrs.pop(STATE, None)
+    out.say(routine.outro)
+    return close(handler_input, out)
+
+
+def _word(number: int) -> str:
+    from skill.core.coach import words
+    return words(number)
+
+
+def _preferred_easier(handler_input: HandlerInput) -> list[str]:
+    return list((memory.recall(handler_input, "preferences") or {}).get("easier", []))
+
+
+def _save_position(handler_input: HandlerInput, routine: Routine, block: int | None, exercise: int | None,
+                   out: Speech, content: Content) -> None:
+    coach = None if block is None else {"routine": routine.id, "block": block, "exercise": exercise}
+    if not memory.remember(handler_input, coach=coach):
+        _tell_memory_failed(handler_input, out, content)
+
+
+def _tell_memory_failed(handler_input: HandlerInput, out: Speech, content: Content) -> None:
+    attrs = session(handler_input)
+    if not attrs.get(TOLD_MEMORY):
+        attrs[TOLD_MEMORY] = True
+        out.say(content.phrases("memory_unavailable"))
+
+
+def where(handler_input: HandlerInput, content: Content) -> tuple[Routine, int, int | None]:
+    """(routine, block, exercise) now: the exercise that was playing, or None between blocks."""
+    state = session(handler_input)[STATE]
+    routine = _coach(content).routine(state["routine"])
+    elapsed = (_now(handler_input) - datetime.fromisoformat(state["at"])).total_seconds()
+    if elapsed >= state["total"] or not state["offsets"]:
+        return routine, state["block"], None
+    index = state["first"]
+    for k, offset in enumerate(state["offsets"]):
+        if elapsed >= offset:
+            index = state["first"] + k
+    return routine, state["block"], index
+
+
+def remaining_seconds(content: Content, routine: Routine, block: int, exercise: int | None) -> float:
+    """Time left in the routine from this point, at the skill's speaking rate."""
+    from skill.core.coach import script_seconds
+    coach = _coach(content)
+    total = 0.0
+    for b, spec in enumerate(routine.blocks):
+        for e, ex in enumerate(spec.exercises):
+            if b > block or (b == block and exercise is not None and e >= exercise):
+                total += script_seconds(coach.exercise_script(ex))
+    return total
+
+
+# ---------------------------------------------------------------- starting and resuming
+
+def start_routine(handler_input: HandlerInput, content: Content, routine: Routine, lead: Speech | None = None) -> Response:
+    session(handler_input).pop(STATE, None)
+    if routine.kind == "rehab":
+        preferences = dict(memory.recall(handler_input, "preferences") or {})
+        if preferences.get("rehab_phase") != routine.phase:
+            preferences["rehab_phase"] = routine.phase
+            memory.remember(handler_input, preferences=preferences)
+    return play(handler_input, content, routine, 0, 0, lead, intro=True)
+
+
+def resume(handler_input: HandlerInput, content: Content, wanted: str | None = None) -> Response | None:
+    """Picks up where the listener was, from the store; None when there is nothing to resume."""
+    position = memory.recall(handler_input, "coach")
+    coach = _coach(content)
+    if not position or position.get("routine") not in coach.routines:
+        return None
+    routine = coach.routine(position["routine"])
+    if wanted and not _same_kind(routine, wanted):
+        return None
+    block = min(position["block"], len(routine.blocks) - 1)
+    exercise = min(position.get("exercise") or 0, len(routine.blocks[block].exercises) - 1)
+    spec = routine.blocks[block]
+    lead = Speech().say(content.phrases("coach_resume", sessie=routine.title, nummer=_word(block + 1), titel=spec.title))
+    if exercise:
+        lead.say(content.phrases("coach_resume_exercise", oefening=spec.exercises[exercise].normal.name))
+    return play(handler_input, content, routine, block, exercise, lead, announce=False)
+
+
+def _same_kind(routine: Routine, wanted: str) -> bool:
+    return routine.id == wanted or routine.kind == wanted
+
+
+def pick_routine(handler_input: HandlerInput, content: Content) -> tuple[Routine | None, str | None]:
+    """The routine the listener named, or (None, "rehab") when a phase is still needed."""
+    coach = _coach(content)
+    kind = resolved_id(handler_input, "routine")
+    phase_word = spoken_value(handler_input, "fase")
+    phase = None
+    if phase_word:
+        try:
+            phase = int(float(phase_word))
+        except ValueError:
+            phase = None
+    if kind in (None, "rehab") and phase is not None:
+        return coach.rehab_phase(phase), None
+    if kind == "rehab":
+        stored = (memory.recall(handler_input, "preferences") or {}).get("rehab_phase")
+        if stored and coach.rehab_phase(stored):
+            return coach.rehab_phase(stored), None
+        return None, "rehab"
+    for routine in coach.routines.values():
+        if routine.kind == kind:
+            return routine, None
+    return None, None
+
+
+def ask_phase(handler_input: HandlerInput, content: Content) -> Response:
+    session(handler_input)[conv.MODE] = PHASE_MODE
+    phrase = content.phrases
+    return ask(handler_input, Speech().say(phrase("coach_which_phase")), phrase("coach_which_phase_reprompt"))
+
+
+# ---------------------------------------------------------------- offers
+
+@offer_handler("start_routine")
+def _start_offer(handler_input: HandlerInput, content: Content, offer: dict, accepted: bool) -> Response:
+    if accepted and offer["routine"] in _coach(content).routines:
+        return start_routine(handler_input, content, _coach(content).routine(offer["routine"]))
+    return ask(handler_input, Speech().say(content.phrases("okay"), content.phrases("anything_else")),
+               content.phrases("anything_else_reprompt"))
+
+
+@offer_handler("resume_routine")
+def _resume_offer(handler_input: HandlerInput, content: Content, offer: dict, accepted: bool) -> Response:
+    if accepted:
+        response = resume(handler_input, content)
+        if response is not None:
+            return response
+    out = Speech().say(content.phrases("okay"), content.phrases("launch_options"))
+    set_offer(handler_input, "start_triage")
+    return ask(handler_input, out, content.phrases("launch_reprompt"))
+
+
+@offer_handler("delete_data")
+def _delete_offer(handler_input: HandlerInput, content: Content, offer: dict, accepted: bool) -> Response:
+    phrase = content.phrases
+    if not accepted:
+        return ask(handler_input, Speech().say(phrase("delete_kept"), phrase("anything_else")), phrase("anything_else_reprompt"))
+    session(handler_input).pop(STATE, None)
+    if session(handler_input).get(conv.MODE) in (MODE, PHASE_MODE):
+        session(handler_input).pop(conv.MODE, None)
+    if memory.forget_everything(handler_input):
+        return ask(handler_input, Speech().say(phrase("delete_done"), phrase("anything_else")), phrase("anything_else_reprompt"))
+    return ask(handler_input, Speech().say(phrase("delete_failed"), phrase("anything_else")), phrase("anything_else_reprompt"))
+
+
+# ---------------------------------------------------------------- handlers
+
+class _CoachHandler(AbstractRequestHandler):
+    def __init__(self, content: Content):
+        self.content = content
+
+
+class StartRoutineHandler(_CoachHandler):
+    """"start de warming-up", "doe mijn revalidatie-oefeningen fase twee", "cooling-down"."""
+
+    def can_handle(self, handler_input: HandlerInput) -> bool:
+        return is_intent_name("StartRoutineIntent")(handler_input)
+
+    def handle(self, handler_input: HandlerInput) -> Response:
+        routine, missing = pick_routine(handler_input, self.content)
+        if routine is not None:
+            return start_routine(handler_input, self.content, routine)
+        if missing == "rehab":
+            return ask_phase(handler_input, self.content)
+        phrase = self.content.phrases
+        return ask(handler_input, Speech().say(phrase("coach_unknown_routine")), phrase("coach_unknown_routine"))
+
+
+class PhaseAnswerHandler(_CoachHandler):
+    """The answer to "In welke fase zit je?"."""
+
+    def can_handle(self, handler_input: HandlerInput) -> bool:
+        return (session(handler_input).get(conv.MODE) == PHASE_MODE and is_request_type("IntentRequest")(handler_input)
+                and get_intent_name(handler_input) in ("NumberAnswerIntent", "AMAZON.FallbackIntent", "DontKnowIntent"))
+
+    def handle(self, handler_input: HandlerInput) -> Response:
+        phase = None
+        if is_intent_name("NumberAnswerIntent")(handler_input):
+            try:
+                phase = int(float(spoken_value(handler_input, "getal") or ""))
+            except ValueError:
+                phase = None
+        routine = _coach(self.content).rehab_phase(phase) if phase else None
+        if routine is None:
+            phrase = self.content.phrases
+            return ask(handler_input, Speech().say(phrase("coach_phase_help")), phrase("coach_which_phase_reprompt"))
+        session(handler_input).pop(conv.MODE, None)
+        return start_routine(handler_input, self.content, routine)
+
+
+class ResumeRoutineHandler(_CoachHandler):
+    """"ga verder met de warming-up", or "ga door" in a new session with a stored position."""
+
+    def can_handle(self, handler_input: HandlerInput) -> bool:
+        if is_intent_name("ResumeRoutineIntent")(handler_input):
+            return True
+        return (is_intent_name("AMAZON.ResumeIntent")(handler_input) and not in_coach(handler_input)
+                and not session(handler_input).get(conv.MODE) and conv.pending_offer(handler_input) is None)
+
+    def handle(self, handler_input: HandlerInput) -> Response:
+        if in_coach(handler_input):
+            return CoachCommandHandler(self.content).handle(handler_input)
+        wanted = resolved_id(handler_input, "routine")
+        response = resume(handler_input, self.content, wanted)
+        if response is not None:
+            return response
+        phrase = self.content.phrases
+        if memory.failed_in_session(handler_input):
+            return ask(handler_input, Speech().say(phrase("memory_unavailable"), phrase("coach_nothing_to_resume")),
+                       phrase("coach_nothing_to_resume"))
+        return ask(handler_input, Speech().say(phrase("coach_nothing_to_resume")), phrase("coach_nothing_to_resume"))
+
+
+class CoachCommandHandler(_CoachHandler):
+    """verder, vorige, herhaal, sla over, makkelijker, hoe lang nog, pauze, stop: mid-exercise or between."""
+
+    def can_handle(self, handler_input: HandlerInput) -> bool:
+        return (in_coach(handler_input) and is_request_type("IntentRequest")(handler_input)
+                and get_intent_name(handler_input) in COMMANDS
+                and not (conv.pending_offer(handler_input)
+                         and get_intent_name(handler_input) in ("AMAZON.YesIntent", "AMAZON.NoIntent")))
+
+    def handle(self, handler_input: HandlerInput) -> Response:
+        name = get_intent_name(handler_input)
+        phrase = self.content.phrases
+        routine, block, exercise = where(handler_input, self.content)
+        blocks = routine.blocks
+        between = exercise is None
+        current = len(blocks[block].exercises) - 1 if between else exercise
+
+        if name in ("AMAZON.NextIntent", "AMAZON.ResumeIntent", "AMAZON.YesIntent"):
+            if not between and exercise + 1 < len(blocks[block].exercises):
+                return play(handler_input, self.content, routine, block, exercise + 1)
+            return self._next_block(handler_input, routine, block, Speech())
+        if name == "SkipIntent":
+            if not between:
+                lead = Speech().say(phrase("coach_skipped", oefening=blocks[block].exercises[exercise].normal.name))
+                if exercise + 1 < len(blocks[block].exercises):
+                    return play(handler_input, self.content, routine, block, exercise + 1, lead)
+                return self._next_block(handler_input, routine, block, lead)
+            if block + 1 < len(blocks):
+                lead = Speech().say(phrase("coach_skipped", oefening=blocks[block + 1].title))
+                return self._next_block(handler_input, routine, block + 1, lead)
+            return self._next_block(handler_input, routine, block, Speech())
+        if name == "AMAZON.PreviousIntent":
+            if not between and exercise > 0:
+                return play(handler_input, self.content, routine, block, exercise - 1)
+            if not between and block > 0:
+                return play(handler_input, self.content, routine, block - 1, len(blocks[block - 1].exercises) - 1)
+            if between:
+                return play(handler_input, self.content, routine, block, current)
+            return play(handler_input, self.content, routine, block, 0, Speech().say(phrase("coach_first_exercise")))
+        if name == "AMAZON.RepeatIntent":
+            return play(handler_input, self.content, routine, block, current)
+        if name == "EasierIntent":
+            if between and block + 1 < len(blocks):
+                ids = tuple(e.id for e in blocks[block + 1].exercises)
+                self._prefer_easier(handler_input, ids)
+                lead = Speech().say(phrase("coach_easier_next", titel=blocks[block + 1].title))
+                return play(handler_input, self.content, routine, block + 1, 0, lead, easier_now=ids)
+            chosen = blocks[block].exercises[current]
+            self._prefer_easier(handler_input, (chosen.id,))
+            return play(handler_input, self.content, routine, block, current, easier_now=(chosen.id,))
+        if name == "TimeLeftIntent":
+            left = remaining_seconds(self.content, routine, block, None if between else exercise)
+            minutes = round(left / 60)
+            said = phrase("coach_time_left", minuten=_word(minutes)) if minutes >= 1 else phrase("coach_time_left_short")
+            if between:
+                following = blocks[block + 1].title if block + 1 < len(blocks) else None
+                if following is None:
+                    return self._next_block(handler_input, routine, block, Speech().say(said))
+                return ask(handler_input, Speech().say(said, phrase("coach_block_reprompt", titel=following)),
+                           phrase("coach_block_reprompt", titel=following))
+            return play(handler_input, self.content, routine, block, exercise, Speech().say(said, phrase("coach_go_on")))
+        if name in ("AMAZON.HelpIntent", "AMAZON.FallbackIntent", "AMAZON.NoIntent"):
+            lead = Speech()
+            if name == "AMAZON.FallbackIntent":
+                lead.say(phrase("not_understood"))
+            lead.say(phrase("coach_help"))
+            if between:
+                following = blocks[block + 1].title if block + 1 < len(blocks) else routine.title
+                return ask(handler_input, lead.say(phrase("coach_block_reprompt", titel=following)),
+                           phrase("coach_block_reprompt", titel=following))
+            return play(handler_input, self.content, routine, block, exercise, lead.say(phrase("coach_go_on")))
+        if name == "AMAZON.StartOverIntent":
+            return start_routine(handler_input, self.content, routine, Speech().say(phrase("coach_restart")))
+        # pause, stop, cancel, home: keep the place for next time
+        resume_block, resume_exercise = (block + 1, 0) if between else (block, exercise)
+        out = Speech()
+        if resume_block < len(blocks):
+            _save_position(handler_input, routine, resume_block, resume_exercise, out, self.content)
+        session(handler_input).pop(conv.MODE, None)
+        session(handler_input).pop(STATE, None)
+        if name == "AMAZON.NavigateHomeIntent":
+            out.say(phrase("coach_stopped_home"), phrase("start_over"))
+            return ask(handler_input, out, phrase("launch_reprompt"))
+        out.say(phrase("coach_paused") if name == "AMAZON.PauseIntent" else phrase("coach_stopped"))
+        return close(handler_input, out)
+
+    def _next_block(self, handler_input: HandlerInput, routine: Routine, block: int, lead: Speech) -> Response:
+        if block + 1 < len(routine.blocks):
+            return play(handler_input, self.content, routine, block + 1, 0, lead)
+        memory.remember(handler_input, coach=None)
+        session(handler_input).pop(conv.MODE, None)
+        session(handler_input).pop(STATE, None)
+        return close(handler_input, lead.say(routine.outro))
+
+    def _prefer_easier(self, handler_input: HandlerInput, exercise_ids: tuple[str, ...]) -> None:
+        preferences = dict(memory.recall(handler_input, "preferences") or {})
+        easier = sorted(set(preferences.get("easier", [])) | set(exercise_ids))
+        if easier != preferences.get("easier"):
+            preferences["easier"] = easier
+            memory.remember(handler_input, preferences=preferences)
+
+
+class DeleteDataHandler(_CoachHandler):
+    """"wis mijn gegevens": asks once, then deletes the stored record."""
+
+    def can_handle(self, handler_input: HandlerInput) -> bool:
+        return is_intent_name("DeleteDataIntent")(handler_input)
+
+    def handle(self, handler_input: HandlerInput) -> Response:
+        set_offer(handler_input, "delete_data")
+        phrase = self.content.phrases
+        return ask(handler_input, Speech().say(phrase("delete_confirm")), phrase("delete_confirm"))
+
+
+class CoachCommandOutsideHandler(_CoachHandler):
+    """sla over, makkelijker, hoe lang nog when no session of exercises is running."""
+
+    def can_handle(self, handler_input: HandlerInput) -> bool:
+        return any(is_intent_name(n)(handler_input) for n in ("SkipIntent", "EasierIntent", "TimeLeftIntent"))
+
+    def handle(self, handler_input: HandlerInput) -> Response:
+        phrase = self.content.phrases
+        return ask(handler_input, Speech().say(phrase("coach_not_running")), phrase("coach_not_running"))
+
+
+def launch_offer(handler_input: HandlerInput, content: Content) -> tuple[str, Any] | None:
+    """When the listener has a session to finish, the launch offers to go on with it."""
+    position = memory.recall(handler_input, "coach")
+    if not position or position.get("routine") not in _coach(content).routines:
+        return None
+    routine = _coach(content).routine(position["routine"])
+    block = min(position.get("block", 0), len(routine.blocks) - 1)
+    return content.phrases("coach_offer_resume", sessie=routine.title, nummer=_word(block + 1)), position

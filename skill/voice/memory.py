@@ -1,0 +1,85 @@
+"""What the skill remembers between sessions, and nothing more.
+
+Only three keys are ever written to the persistent store:
+  coach             where the listener was: {"routine", "block", "exercise"}
+  preferences       {"easier": [exercise ids], "rehab_phase": 1|2|3}
+  disclaimer_heard  true once the listener has heard the disclaimer
+Triage answers, outcomes and anything else about the listener's health never go here. When the
+store fails, the skill goes on without it and says once that it cannot remember the place.
+"""
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from ask_sdk_core.handler_input import HandlerInput
+
+log = logging.getLogger("hamstring.memory")
+
+STORED_KEYS = frozenset({"coach", "preferences", "disclaimer_heard"})
+COACH_KEYS = frozenset({"routine", "block", "exercise"})
+PREFERENCE_KEYS = frozenset({"easier", "rehab_phase"})
+FAILED = "memory_failed"          # session attribute: the store failed in this session
+
+
+def _attributes(handler_input: HandlerInput) -> dict[str, Any] | None:
+    try:
+        return handler_input.attributes_manager.persistent_attributes
+    except Exception as exc:          # no adapter configured, or the store is unreachable
+        _failed(handler_input, exc)
+        return None
+
+
+def _failed(handler_input: HandlerInput, exc: Exception) -> None:
+    session = handler_input.attributes_manager.session_attributes
+    if not session.get(FAILED):
+        log.warning("persistent store unavailable: %s", type(exc).__name__)
+    session[FAILED] = True
+
+
+def failed_in_session(handler_input: HandlerInput) -> bool:
+    return bool(handler_input.attributes_manager.session_attributes.get(FAILED))
+
+
+def recall(handler_input: HandlerInput, key: str, default: Any = None) -> Any:
+    attributes = _attributes(handler_input)
+    if attributes is None:
+        return default
+    return attributes.get(key, default)
+
+
+def remember(handler_input: HandlerInput, **values: Any) -> bool:
+    """Stores the given keys (None removes one). Returns False when the store failed."""
+    unknown = set(values) - STORED_KEYS
+    if unknown:
+        raise ValueError(f"not allowed to store {sorted(unknown)}")
+    if "coach" in values and values["coach"] is not None:
+        values["coach"] = {k: values["coach"][k] for k in COACH_KEYS}
+    if "preferences" in values and values["preferences"] is not None:
+        values["preferences"] = {k: v for k, v in values["preferences"].items() if k in PREFERENCE_KEYS}
+    attributes = _attributes(handler_input)
+    if attributes is None:
+        return False
+    for key, value in values.items():
+        if value is None:
+            attributes.pop(key, None)
+        else:
+            attributes[key] = value
+    for key in list(attributes):
+        if key not in STORED_KEYS:
+            attributes.pop(key)
+    try:
+        handler_input.attributes_manager.save_persistent_attributes()
+    except Exception as exc:
+        _failed(handler_input, exc)
+        return False
+    return True
+
+
+def forget_everything(handler_input: HandlerInput) -> bool:
+    try:
+        handler_input.attributes_manager.delete_persistent_attributes()
+    except Exception as exc:
+        _failed(handler_input, exc)
+        return False
+    return True
