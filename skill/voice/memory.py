@@ -10,6 +10,7 @@ store fails, the skill goes on without it and says once that it cannot remember 
 from __future__ import annotations
 
 import logging
+from decimal import Decimal
 from typing import Any
 
 from ask_sdk_core.handler_input import HandlerInput
@@ -45,7 +46,18 @@ def recall(handler_input: HandlerInput, key: str, default: Any = None) -> Any:
     attributes = _attributes(handler_input)
     if attributes is None:
         return default
-    return attributes.get(key, default)
+    return _plain(attributes.get(key, default))
+
+
+def _plain(value: Any) -> Any:
+    """DynamoDB gives numbers back as Decimal; the skill works with int and float."""
+    if isinstance(value, Decimal):
+        return int(value) if value == value.to_integral_value() else float(value)
+    if isinstance(value, dict):
+        return {k: _plain(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_plain(v) for v in value]
+    return value
 
 
 def remember(handler_input: HandlerInput, **values: Any) -> bool:

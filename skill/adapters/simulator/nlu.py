@@ -34,6 +34,8 @@ BUILTINS_FILE = Path(__file__).with_name("builtin_intents.nl-NL.yaml")
 
 FILLERS = frozenset({"eh", "ehm", "uh", "uhm", "hm", "hmm", "nou", "even", "effe", "eventjes", "alexa", "ff",
                      "eigenlijk"})
+# Politeness at the end of a request: "verwijder mijn gegevens alsjeblieft" asks the same as without.
+POLITE = frozenset({"graag", "alsjeblieft", "alstublieft", "asjeblieft", "hoor"})
 # Spoken contractions written out, so "m'n kuit" and "mijn kuit" are the same words.
 CONTRACTIONS = {"m'n": "mijn", "z'n": "zijn", "d'r": "haar", "'t": "het"}
 LAUNCH_VERBS = ("open", "start", "begin", "activeer", "speel")
@@ -45,7 +47,7 @@ MODIFIERS = frozenset({"een", "beetje", "wel", "heel", "erg", "echt", "best", "n
 MAX_UNKNOWN_IN_VALUE = 1
 MAX_WORDS_FOR_VALUE_ALONE = 7
 MAX_WORDS_FOR_NUMBER_ALONE = 4
-STRONG = 0.5              # similarity from which a near sample beats a carrier phrase with an unknown value
+STRONG = 0.4              # similarity from which a near sample beats a carrier phrase with an unknown value
 # Dutch question words. Whether an utterance asks something is a feature of its own, so that
 # "pijn achter in mijn bovenbeen, hoe lang duurt dat" leans towards the questions, not the complaint.
 QUESTION_WORDS = frozenset({"hoe", "hoelang", "hoeveel", "wat", "wanneer", "waarom", "welke", "welk", "waar",
@@ -71,7 +73,10 @@ def normalize(text: str) -> str:
 
 
 def drop_fillers(text: str) -> str:
-    return " ".join(t for t in text.split() if t not in FILLERS)
+    words = [t for t in text.split() if t not in FILLERS]
+    while len(words) > 1 and words[-1] in POLITE:      # "minder zwaar graag", "wis het alsjeblieft"
+        words.pop()
+    return " ".join(words)
 
 
 @dataclass(frozen=True)
@@ -88,6 +93,7 @@ class SlotFill:
     id: str | None = None             # canonical id (custom types)
     type: str = ""
     matched: bool = False             # entity resolution succeeded
+    partial: bool = False             # the value was found inside a longer stretch of words
 
     def envelope(self, authority: str) -> dict[str, Any]:
         slot: dict[str, Any] = {"name": self.name, "confirmationStatus": "NONE"}
@@ -416,7 +422,8 @@ class Nlu:
             if slots is None:
                 continue
             resolved = all(f.matched or f.value is None or f.type.startswith("AMAZON.") for f in slots.values())
-            rank = resolved * 1000 + sample.literal_tokens * 10 - len(sample.slots)
+            whole = not any(f.partial for f in slots.values())
+            rank = resolved * 1000 + whole * 500 + sample.literal_tokens * 10 - len(sample.slots)
             if best is None or rank > best[0]:
                 best = (rank, Understanding("intent", sample.intent, slots, confidence=1.0, method="exact"))
         return best[1] if best else None
@@ -436,6 +443,11 @@ class Nlu:
                 # A sample that is nothing but a slot accepts only a value of the type as it is,
                 # else every utterance would match it.
                 value = self.types.resolve(type_name, spoken, fuzzy=sample.literal_tokens > 0)
+                if value is None and sample.literal_tokens > 0:
+                    inside = self.types.find_in(type_name, spoken, fuzzy=False)
+                    if inside is not None:       # "doe de warmingup maar met me": the value is in there
+                        fill.value, value = inside
+                        fill.partial = True
                 if value is None and require_resolution:
                     return None
                 if value is not None:

@@ -31,7 +31,7 @@ TOLD_MEMORY = "memory_told"
 COMMANDS = ("AMAZON.NextIntent", "AMAZON.PreviousIntent", "AMAZON.RepeatIntent", "SkipIntent", "EasierIntent",
             "TimeLeftIntent", "AMAZON.PauseIntent", "AMAZON.StopIntent", "AMAZON.CancelIntent",
             "AMAZON.HelpIntent", "AMAZON.FallbackIntent", "AMAZON.ResumeIntent", "AMAZON.StartOverIntent",
-            "AMAZON.NavigateHomeIntent", "AMAZON.YesIntent", "AMAZON.NoIntent")
+            "AMAZON.NavigateHomeIntent", "AMAZON.YesIntent", "AMAZON.NoIntent", "RecoveryTimeIntent")
 
 
 def in_coach(handler_input: HandlerInput) -> bool:
@@ -66,7 +66,12 @@ def play(handler_input: HandlerInput, content: Content, routine: Routine, block:
     attrs[conv.MODE] = MODE
     state = attrs.get(STATE) if attrs.get(STATE, {}).get("routine") == routine.id else None
     easier = set((state or {}).get("easier", [])) | set(_preferred_easier(handler_input)) | set(easier_now)
-    out = lead or Speech()
+    out = Speech()
+    if not attrs.get(conv.DISCLAIMER):            # a one-shot start: the disclaimer first, and timed
+        attrs[conv.DISCLAIMER] = True
+        out.say(phrase("disclaimer"))
+    if lead:
+        out.extend(lead)
     if intro:
         out.say(routine.intro, coach.pain_rule)
     spec = routine.blocks[block]
@@ -81,17 +86,20 @@ def play(handler_input: HandlerInput, content: Content, routine: Routine, block:
             out.say(value) if kind == "say" else out.pause(value)
     attrs[STATE] = {"routine": routine.id, "block": block, "first": first, "offsets": offsets,
                     "total": estimate_seconds(out.ssml), "at": _now(handler_input).isoformat(),
-                    "easier": sorted(easier)}
+                    "easier": sorted(easier), "last": False}
     if block + 1 < len(routine.blocks):
         _save_position(handler_input, routine, block + 1, 0, out, content)
         following = routine.blocks[block + 1]
         out.say(phrase("coach_block_done", nummer=_word(block + 2), titel=following.title))
+        attrs[STATE]["total"] = estimate_seconds(out.ssml)
         return ask(handler_input, out, phrase("coach_block_reprompt", titel=following.title))
+    # The last block: once it has been heard the routine is done, so nothing is kept to resume;
+    # the session stays open so that "herhaal" or "pauze" still work while it plays.
     _save_position(handler_input, routine, None, None, out, content)
-    attrs.pop(conv.MODE, None)
-    attrs.pop(STATE, None)
-    out.say(routine.outro)
-    return close(handler_input, out)
+    out.say(routine.outro, phrase("coach_finished"))
+    attrs[STATE]["total"] = estimate_seconds(out.ssml)
+    attrs[STATE]["last"] = True
+    return ask(handler_input, out, phrase("coach_finished_reprompt"))
 
 
 def _word(number: int) -> str:
@@ -169,7 +177,7 @@ def resume(handler_input: HandlerInput, content: Content, wanted: str | None = N
     spec = routine.blocks[block]
     lead = Speech().say(content.phrases("coach_resume", sessie=routine.title, nummer=_word(block + 1), titel=spec.title))
     if exercise:
-        lead.say(content.phrases("coach_resume_exercise", oefening=spec.exercises[exercise].normal.name))
+        lead.say(content.phrases("coach_resume_exercise"))
     return play(handler_input, content, routine, block, exercise, lead, announce=False)
 
 
@@ -328,13 +336,13 @@ class CoachCommandHandler(_CoachHandler):
 
         if name in ("AMAZON.NextIntent", "AMAZON.ResumeIntent", "AMAZON.YesIntent"):
             if not between and exercise + 1 < len(blocks[block].exercises):
-                return play(handler_input, self.content, routine, block, exercise + 1)
+                return play(handler_input, self.content, routine, block, exercise + 1, announce=False)
             return self._next_block(handler_input, routine, block, Speech())
         if name == "SkipIntent":
             if not between:
                 lead = Speech().say(phrase("coach_skipped", oefening=blocks[block].exercises[exercise].normal.name))
                 if exercise + 1 < len(blocks[block].exercises):
-                    return play(handler_input, self.content, routine, block, exercise + 1, lead)
+                    return play(handler_input, self.content, routine, block, exercise + 1, lead, announce=False)
                 return self._next_block(handler_input, routine, block, lead)
             if block + 1 < len(blocks):
                 lead = Speech().say(phrase("coach_skipped", oefening=blocks[block + 1].title))
@@ -342,14 +350,16 @@ class CoachCommandHandler(_CoachHandler):
             return self._next_block(handler_input, routine, block, Speech())
         if name == "AMAZON.PreviousIntent":
             if not between and exercise > 0:
-                return play(handler_input, self.content, routine, block, exercise - 1)
+                return play(handler_input, self.content, routine, block, exercise - 1, announce=False)
             if not between and block > 0:
-                return play(handler_input, self.content, routine, block - 1, len(blocks[block - 1].exercises) - 1)
+                return play(handler_input, self.content, routine, block - 1, len(blocks[block - 1].exercises) - 1,
+                            announce=False)
             if between:
-                return play(handler_input, self.content, routine, block, current)
-            return play(handler_input, self.content, routine, block, 0, Speech().say(phrase("coach_first_exercise")))
+                return play(handler_input, self.content, routine, block, current, announce=False)
+            return play(handler_input, self.content, routine, block, 0, Speech().say(phrase("coach_first_exercise")),
+                        announce=False)
         if name == "AMAZON.RepeatIntent":
-            return play(handler_input, self.content, routine, block, current)
+            return play(handler_input, self.content, routine, block, current, announce=False)
         if name == "EasierIntent":
             if between and block + 1 < len(blocks):
                 ids = tuple(e.id for e in blocks[block + 1].exercises)
@@ -358,8 +368,8 @@ class CoachCommandHandler(_CoachHandler):
                 return play(handler_input, self.content, routine, block + 1, 0, lead, easier_now=ids)
             chosen = blocks[block].exercises[current]
             self._prefer_easier(handler_input, (chosen.id,))
-            return play(handler_input, self.content, routine, block, current, easier_now=(chosen.id,))
-        if name == "TimeLeftIntent":
+            return play(handler_input, self.content, routine, block, current, easier_now=(chosen.id,), announce=False)
+        if name in ("TimeLeftIntent", "RecoveryTimeIntent"):   # "hoe lang duurt het nog", mid-exercise
             left = remaining_seconds(self.content, routine, block, None if between else exercise)
             minutes = round(left / 60)
             said = phrase("coach_time_left", minuten=_word(minutes)) if minutes >= 1 else phrase("coach_time_left_short")
@@ -369,7 +379,8 @@ class CoachCommandHandler(_CoachHandler):
                     return self._next_block(handler_input, routine, block, Speech().say(said))
                 return ask(handler_input, Speech().say(said, phrase("coach_block_reprompt", titel=following)),
                            phrase("coach_block_reprompt", titel=following))
-            return play(handler_input, self.content, routine, block, exercise, Speech().say(said, phrase("coach_go_on")))
+            return play(handler_input, self.content, routine, block, exercise, Speech().say(said, phrase("coach_go_on")),
+                        announce=False)
         if name in ("AMAZON.HelpIntent", "AMAZON.FallbackIntent", "AMAZON.NoIntent"):
             lead = Speech()
             if name == "AMAZON.FallbackIntent":
@@ -379,7 +390,8 @@ class CoachCommandHandler(_CoachHandler):
                 following = blocks[block + 1].title if block + 1 < len(blocks) else routine.title
                 return ask(handler_input, lead.say(phrase("coach_block_reprompt", titel=following)),
                            phrase("coach_block_reprompt", titel=following))
-            return play(handler_input, self.content, routine, block, exercise, lead.say(phrase("coach_go_on")))
+            return play(handler_input, self.content, routine, block, exercise, lead.say(phrase("coach_go_on")),
+                        announce=False)
         if name == "AMAZON.StartOverIntent":
             return start_routine(handler_input, self.content, routine, Speech().say(phrase("coach_restart")))
         # pause, stop, cancel, home: keep the place for next time
@@ -400,8 +412,10 @@ class CoachCommandHandler(_CoachHandler):
             return play(handler_input, self.content, routine, block + 1, 0, lead)
         memory.remember(handler_input, coach=None)
         session(handler_input).pop(conv.MODE, None)
-        session(handler_input).pop(STATE, None)
-        return close(handler_input, lead.say(routine.outro))
+        finished_before = session(handler_input).pop(STATE, {}).get("last", False)
+        if not finished_before:
+            lead.say(routine.outro)
+        return close(handler_input, lead.say(self.content.phrases("coach_all_done")))
 
     def _prefer_easier(self, handler_input: HandlerInput, exercise_ids: tuple[str, ...]) -> None:
         preferences = dict(memory.recall(handler_input, "preferences") or {})
