@@ -35,3 +35,33 @@ def nlu():
 @pytest.fixture
 def sim(skill, nlu):
     return Simulator(skill, nlu)
+
+
+@pytest.fixture
+def broken_copy(tmp_path):
+    """A copy of content/ to break. `edit(file, old, new)` replaces text once, loads the copy, and
+    returns every problem reported, as the lines an editor reads."""
+    import shutil
+
+    from skill import paths
+    from skill.core.validation import ContentError
+
+    copy = tmp_path / "content"
+    shutil.copytree(paths.content_dir(), copy)
+
+    def edit(file_name: str, old: str, new: str) -> list[str]:
+        path = copy / file_name
+        text = path.read_text(encoding="utf-8")
+        assert old in text, f"{old!r} not in {file_name}"
+        path.write_text(text.replace(old, new, 1), encoding="utf-8")
+        with pytest.raises(ContentError) as caught:
+            load_content(copy)
+        return [str(problem) for problem in caught.value.problems]
+
+    edit.dir = copy
+    return edit
+
+
+def assert_reported(problems: list[str], *needles: str) -> None:
+    """Some problem line contains every needle."""
+    assert any(all(needle in line for needle in needles) for line in problems), "\n".join(problems)

@@ -162,9 +162,7 @@ def test_wis_mijn_gegevens_deletes_the_record(store, sim_for):
     assert turn.intent == "DeleteDataIntent" and "Zal ik alles wissen" in turn.speech
     turn = sim.say("ja")
     assert "gewist" in turn.speech
-    request = sim.skill.serializer.deserialize(__import__("json").dumps(sim.envelope({"type": "LaunchRequest"})),
-                                               __import__("ask_sdk_model").RequestEnvelope)
-    assert store.get_attributes(request) == {}
+    assert store.get_attributes(sim.request_envelope()) == {}
     turn = sim.say("ga verder met de warming-up")
     assert "Ik weet niet waar je was gebleven" in turn.speech
 

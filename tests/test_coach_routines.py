@@ -2,20 +2,15 @@
 response, and validation of broken routine files."""
 from __future__ import annotations
 
-import json
-import shutil
 
 import pytest
-from ask_sdk_model import RequestEnvelope
 
-from skill import paths
 from skill.adapters.simulator.session import Simulator
 from skill.adapters.storage import SqlitePersistenceAdapter
-from skill.core.content import load_content
 from skill.core.timing import CHARS_PER_SECOND
-from skill.core.validation import ContentError
 from skill.voice.app import build_skill
 from skill.voice.speech import MAX_AUDIO_SECONDS, MAX_BREAK_SECONDS, estimate_seconds, inspect_ssml
+from tests.conftest import assert_reported
 from tests.rules import assert_response_rules
 
 START = {"warmup": "start de warming-up", "cooldown": "start de cooling-down", "rehab_1": "fase een",
@@ -59,13 +54,7 @@ def test_the_easier_variant_also_keeps_alexas_limits(routine_id, content, nlu, t
     store = SqlitePersistenceAdapter(tmp_path / "store.sqlite")
     sim = Simulator(build_skill(content, persistence_adapter=store), nlu)
     everything = content.coach.routine(routine_id).exercise_ids()
-    envelope = RequestEnvelope  # the store keys records by user id, taken from a request envelope
-    request = sim.skill.serializer.deserialize(json.dumps(sim.envelope({"type": "LaunchRequest"})), envelope) \
-        if sim.session_id else None
-    sim._new_session()
-    request = sim.skill.serializer.deserialize(json.dumps(sim.envelope({"type": "LaunchRequest"})), envelope)
-    store.save_attributes(request, {"preferences": {"easier": everything}})
-    sim._close()
+    store.save_attributes(sim.request_envelope(), {"preferences": {"easier": everything}})
     turns = _walk(sim, routine_id)
     easier_names = [e.easier.name for b in content.coach.routine(routine_id).blocks for e in b.exercises]
     spoken = " ".join(t.speech for t in turns)
@@ -89,51 +78,35 @@ def test_counting_uses_dutch_number_words_and_cues(skill, nlu):
 # ---------------------------------------------------------------- broken routine files
 
 @pytest.fixture
-def broken(tmp_path):
-    copy = tmp_path / "content"
-    shutil.copytree(paths.content_dir(), copy)
-
-    def edit(old: str, new: str) -> list[str]:
-        path = copy / "routines.yaml"
-        text = path.read_text(encoding="utf-8")
-        assert old in text, old
-        path.write_text(text.replace(old, new, 1), encoding="utf-8")
-        with pytest.raises(ContentError) as caught:
-            load_content(copy)
-        return [str(p) for p in caught.value.problems]
-
-    return edit
-
-
-def _has(problems, *needles):
-    assert any(all(n in p for n in needles) for p in problems), "\n".join(problems)
+def broken(broken_copy):
+    return lambda old, new: broken_copy("routines.yaml", old, new)
 
 
 def test_a_block_longer_than_one_response(broken):
-    _has(broken("            duration_seconds: 60\n", "            duration_seconds: 200\n"),
+    assert_reported(broken("            duration_seconds: 60\n", "            duration_seconds: 200\n"),
          "content/routines.yaml, regel", "routines[0].blocks[0]", "het maximum is 240")
 
 
 def test_a_routine_outside_its_stated_minutes(broken):
-    _has(broken("    minutes: {min: 8, max: 12}", "    minutes: {min: 15, max: 20}"), "routines[0].minutes", "niet 15 tot 20")
+    assert_reported(broken("    minutes: {min: 8, max: 12}", "    minutes: {min: 15, max: 20}"), "routines[0].minutes", "niet 15 tot 20")
 
 
 def test_an_exercise_with_both_reps_and_a_hold(broken):
-    _has(broken("            reps: 16\n            tempo_seconds: 1\n", "            reps: 16\n            tempo_seconds: 1\n            hold_seconds: 10\n"),
+    assert_reported(broken("            reps: 16\n            tempo_seconds: 1\n", "            reps: 16\n            tempo_seconds: 1\n            hold_seconds: 10\n"),
          "precies één van reps, hold_seconds of duration_seconds")
 
 
 def test_a_cue_with_a_wrong_placeholder(broken):
-    _has(broken("  seconds_left: Nog {seconden} seconden.", "  seconds_left: Nog {tijd} seconden."),
+    assert_reported(broken("  seconds_left: Nog {seconden} seconden.", "  seconds_left: Nog {tijd} seconden."),
          "cues.seconds_left", "onbekende invulplek {tijd}")
 
 
 def test_a_missing_easier_variant(broken):
-    _has(broken("            easier:\n              name: stevig wandelen\n              instruction: Wandel stevig door, met grote passen.\n", ""),
+    assert_reported(broken("            easier:\n              name: stevig wandelen\n              instruction: Wandel stevig door, met grote passen.\n", ""),
          "de sleutel 'easier' ontbreekt")
 
 
 def test_a_comma_inside_flow_braces_is_explained(broken):
-    _has(broken("            easier:\n              name: stevig wandelen\n              instruction: Wandel stevig door, met grote passen.\n",
+    assert_reported(broken("            easier:\n              name: stevig wandelen\n              instruction: Wandel stevig door, met grote passen.\n",
                 "            easier: {name: stevig wandelen, instruction: Wandel stevig door, met grote passen.}\n"),
          "tekst na een komma binnen { }")

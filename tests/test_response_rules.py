@@ -71,9 +71,39 @@ def _after_a_triage_outcome(sim):
         sim.intent("DontKnowIntent")
 
 
+def _in_a_coach_block(sim):
+    sim.launch()
+    sim.intent("StartRoutineIntent", routine="warming-up")
+    sim.interrupt_after(45)                             # the next intent cuts into the first exercise
+
+
+def _between_coach_blocks(sim):
+    sim.launch()
+    sim.intent("StartRoutineIntent", routine="warming-up")
+
+
+def _in_the_last_coach_block(sim):
+    sim.launch()
+    sim.intent("StartRoutineIntent", routine="cooling-down")
+    sim.intent("AMAZON.NextIntent")
+    sim.interrupt_after(20)
+
+
+def _asked_for_a_phase(sim):
+    sim.launch()
+    sim.intent("StartRoutineIntent", routine="revalidatie")
+
+
+def _in_the_return_to_sport_check(sim):
+    sim.launch()
+    sim.intent("ReturnToSportCheckIntent")
+
+
 STATES = {"launch": _at_launch, "topic": _after_a_topic, "topic_end": _after_the_last_part_of_a_topic,
           "one_shot": _one_shot, "triage": _in_the_triage, "triage_choice": _at_a_triage_choice_question,
-          "triage_outcome": _after_a_triage_outcome}
+          "triage_outcome": _after_a_triage_outcome, "coach_block": _in_a_coach_block,
+          "coach_between": _between_coach_blocks, "coach_last_block": _in_the_last_coach_block,
+          "coach_phase": _asked_for_a_phase, "return_to_sport": _in_the_return_to_sport_check}
 
 
 @pytest.mark.parametrize("state", list(STATES))
@@ -89,6 +119,19 @@ def test_every_intent_obeys_the_response_rules(skill, nlu, intent, state, with_s
 
 def test_the_walk_covers_every_intent_of_the_model():
     assert len(INTENTS) >= 13 + 14
+
+
+def test_the_coach_states_are_reached(skill, nlu):
+    for state in ("coach_block", "coach_between", "coach_last_block"):
+        sim = Simulator(skill, nlu)
+        STATES[state](sim)
+        assert sim.turns[-1].session_attributes.get("mode") == "coach", state
+    sim = Simulator(skill, nlu)
+    _asked_for_a_phase(sim)
+    assert sim.turns[-1].session_attributes.get("mode") == "coach_phase"
+    sim = Simulator(skill, nlu)
+    _in_the_return_to_sport_check(sim)
+    assert sim.turns[-1].session_attributes.get("mode") == "return_to_sport"
 
 
 def test_the_triage_states_are_reached(skill, nlu):

@@ -1,7 +1,6 @@
 """The triage engine and its data: validation of broken protocols, and properties over every path."""
 from __future__ import annotations
 
-import shutil
 
 import pytest
 from hypothesis import given, settings
@@ -10,7 +9,7 @@ from hypothesis import strategies as st
 from skill import paths
 from skill.core.content import load_content
 from skill.core.triage import RANK, UNKNOWN
-from skill.core.validation import ContentError
+from tests.conftest import assert_reported
 
 
 @pytest.fixture(scope="module")
@@ -87,71 +86,55 @@ def test_a_red_flag_answer_is_never_outweighed(protocol, data):
 # ---------------------------------------------------------------- broken copies
 
 @pytest.fixture
-def broken(tmp_path):
-    copy = tmp_path / "content"
-    shutil.copytree(paths.content_dir(), copy)
-
-    def edit(old: str, new: str) -> list[str]:
-        path = copy / "triage.yaml"
-        text = path.read_text(encoding="utf-8")
-        assert old in text, old
-        path.write_text(text.replace(old, new, 1), encoding="utf-8")
-        with pytest.raises(ContentError) as caught:
-            load_content(copy)
-        return [str(p) for p in caught.value.problems]
-
-    return edit
-
-
-def _has(problems, *needles):
-    assert any(all(n in p for n in needles) for p in problems), "\n".join(problems)
+def broken(broken_copy):
+    return lambda old, new: broken_copy("triage.yaml", old, new)
 
 
 def test_a_rule_about_a_question_that_does_not_exist(broken):
-    _has(broken("when: {saddle: true}", "when: {zadel: true}"), "content/triage.yaml, regel", "de vraag 'zadel' bestaat niet")
+    assert_reported(broken("when: {saddle: true}", "when: {zadel: true}"), "content/triage.yaml, regel", "de vraag 'zadel' bestaat niet")
 
 
 def test_a_rule_with_a_choice_the_question_does_not_have(broken):
-    _has(broken("when: {weight_bearing: walk_limp}", "when: {weight_bearing: walk_slow}"), "'walk_slow' is geen keuze van 'weight_bearing'")
+    assert_reported(broken("when: {weight_bearing: walk_limp}", "when: {weight_bearing: walk_slow}"), "'walk_slow' is geen keuze van 'weight_bearing'")
 
 
 def test_a_rule_pointing_to_a_missing_outcome(broken):
-    _has(broken("    outcome: nerve_root\n", "    outcome: zenuw\n"), "de uitkomst 'zenuw' bestaat niet")
+    assert_reported(broken("    outcome: nerve_root\n", "    outcome: zenuw\n"), "de uitkomst 'zenuw' bestaat niet")
 
 
 def test_an_outcome_no_path_reaches(broken):
     problems = broken("  - id: light_overload\n    estimate:", "  - id: never_reached\n    estimate: >-\n      Deze uitkomst komt nooit voor.\n  - id: light_overload\n    estimate:")
-    _has(problems, "'never_reached' wordt door geen enkel gesprek bereikt")
+    assert_reported(problems, "'never_reached' wordt door geen enkel gesprek bereikt")
 
 
 def test_a_question_listed_twice(broken):
-    _has(broken("  - id: previous\n", "  - id: since\n"), "de vraag 'since' staat er twee keer in")
+    assert_reported(broken("  - id: previous\n", "  - id: since\n"), "de vraag 'since' staat er twee keer in")
 
 
 def test_a_cycle_between_questions(broken):
     problems = broken("  - id: nerve\n    kind: yes_no\n", "  - id: nerve\n    kind: yes_no\n    ask_if: {saddle: false}\n")
-    _has(problems, "kringverwijzing", "nerve", "saddle")
+    assert_reported(problems, "kringverwijzing", "nerve", "saddle")
 
 
 def test_a_path_longer_than_eight_questions(broken):
     problems = broken("when: {since: {at_least: 7}}", "when: {since: {at_least: 7}, age: {at_least: 40}, bruise: false}")
-    _has(problems, "vragen lang worden (maximaal 8)")
+    assert_reported(problems, "vragen lang worden (maximaal 8)")
 
 
 def test_a_yes_no_condition_written_as_text(broken):
-    _has(broken("when: {saddle: true}", "when: {saddle: misschien}"), "ja/nee-vraag", "true (ja) of false (nee)")
+    assert_reported(broken("when: {saddle: true}", "when: {saddle: misschien}"), "ja/nee-vraag", "true (ja) of false (nee)")
 
 
 def test_a_protocol_without_a_default_rule(broken):
-    _has(broken("  - id: light_overload\n    when: {}", "  - id: light_overload\n    when: {previous: false}"), "de laatste regel heeft geen voorwaarden")
+    assert_reported(broken("  - id: light_overload\n    when: {}", "  - id: light_overload\n    when: {previous: false}"), "de laatste regel heeft geen voorwaarden")
 
 
 def test_unsafe_text_in_a_question(broken):
-    _has(broken("ask: Hoe oud ben je?", "ask: Hoe oud ben je? <18?"), "questions[", ".ask", "'<'")
+    assert_reported(broken("ask: Hoe oud ben je?", "ask: Hoe oud ben je? <18?"), "questions[", ".ask", "'<'")
 
 
 def test_unsure_advice_more_urgent_than_sure_advice(broken):
-    _has(broken("    urgency: doctor_today\n    outcome: thrombosis", "    urgency: doctor_today\n    if_unsure: emergency\n    outcome: thrombosis"),
+    assert_reported(broken("    urgency: doctor_today\n    outcome: thrombosis", "    urgency: doctor_today\n    if_unsure: emergency\n    outcome: thrombosis"),
          "bij twijfel kan het advies niet dringender zijn")
 
 

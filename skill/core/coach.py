@@ -130,13 +130,10 @@ class Coach:
         or thirty seconds left, so the listener always knows where they are."""
         out: list[Cue] = []
         remaining = float(seconds)
-        while remaining > 0:
-            step = min(CUE_EVERY_SECONDS, remaining)
+        for step in _steps(seconds):
             out.append(("pause", step))
             remaining -= step
-            if remaining <= 0:
-                break
-            if remaining % 30 == 0 or remaining == 10 or (remaining < 30 and remaining % 10 == 0):
+            if remaining > 0 and (remaining % 30 == 0 or (remaining < 30 and remaining % 10 == 0)):
                 out.append(("say", self.cue("seconds_left", seconden=words(remaining))))
         return out
 
@@ -153,14 +150,17 @@ def _sentence(text: str) -> str:
     return text if text.endswith((".", "!", "?")) else text + "."
 
 
-def _pauses(seconds: float) -> list[Cue]:
-    out: list[Cue] = []
-    remaining = float(seconds)
+def _steps(seconds: float) -> list[float]:
+    """A silence cut into pauses Alexa accepts: none longer than ten seconds."""
+    steps, remaining = [], float(seconds)
     while remaining > 0:
-        step = min(CUE_EVERY_SECONDS, remaining)
-        out.append(("pause", step))
-        remaining -= step
-    return out
+        steps.append(min(CUE_EVERY_SECONDS, remaining))
+        remaining -= steps[-1]
+    return steps
+
+
+def _pauses(seconds: float) -> list[Cue]:
+    return [("pause", step) for step in _steps(seconds)]
 
 
 def script_seconds(script: Iterable[Cue]) -> float:

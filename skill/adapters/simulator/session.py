@@ -242,6 +242,16 @@ class Simulator:
                         "locale": LOCALE, **request},
         }
 
+    def request_envelope(self, request: dict[str, Any] | None = None) -> RequestEnvelope:
+        """A request envelope of this listener as the SDK sees it (to look in the store, say)."""
+        opened = self.in_session
+        if not opened:
+            self._new_session()
+        envelope = self.envelope(request or {"type": "LaunchRequest"})
+        if not opened:
+            self._close()
+        return self.skill.serializer.deserialize(json.dumps(envelope), RequestEnvelope)
+
     def _send(self, user: str, request: dict[str, Any]) -> Turn:
         envelope = self.envelope(request)
         self._new = False
