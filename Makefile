@@ -37,7 +37,7 @@ package: setup
 	$(BIN)/hamstring-skill package build/ask
 
 triage-graph: setup
-	$(BIN)/hamstring-skill triage-graph docs/triage-graph.md
+	$(BIN)/hamstring-skill triage-graph docs/triage-graph.md --readme README.md
 
 bench: setup
 	$(BIN)/python bench/run.py

@@ -51,3 +51,11 @@ def test_plain_text_shows_pauses_for_readers():
 def test_duration_estimate_counts_text_and_pauses():
     ssml = Speech().say("x" * 140).pause(20).ssml
     assert 29 < estimate_seconds(ssml) < 31
+
+
+def test_the_emergency_number_is_spoken_digit_by_digit():
+    ssml = Speech().say("Bel nu 112.").ssml
+    assert '<sub alias="één één twee">112</sub>' in ssml
+    assert inspect_ssml(ssml).ok
+    assert plain_text(ssml) == "Bel nu 112."
+    assert "sub" not in Speech().say("Kamer 1120 of 2112.").ssml

@@ -142,7 +142,7 @@ def test_the_readme_shows_the_current_triage_graph():
     from skill.adapters.triage_graph import mermaid
 
     readme = (paths.ROOT / "README.md").read_text(encoding="utf-8")
-    assert "```mermaid\n" + mermaid(load_content().triage) + "```" in readme, "run make triage-graph and update README"
+    assert "```mermaid\n" + mermaid(load_content().triage) + "```" in readme, "run make triage-graph: it updates the README too"
 
 
 def test_the_graph_names_every_question_and_rule(protocol):

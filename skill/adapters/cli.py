@@ -43,8 +43,12 @@ def _package(args: argparse.Namespace) -> int:
 
 
 def _triage_graph(args: argparse.Namespace) -> int:
-    from skill.adapters.triage_graph import write_graph
+    from skill.adapters.triage_graph import mermaid, update_readme, write_graph
+    from skill.core.content import load_content
     print(write_graph(Path(args.out)))
+    if args.readme:
+        changed = update_readme(Path(args.readme), mermaid(load_content().triage))
+        print(f"{args.readme}: {'bijgewerkt' if changed else 'was al actueel'}")
     return 0
 
 
@@ -75,6 +79,7 @@ def main(argv: list[str] | None = None) -> int:
 
     graph = commands.add_parser("triage-graph", help="teken het triageprotocol (Mermaid)")
     graph.add_argument("out", help="uitvoerbestand (.md of .mmd)")
+    graph.add_argument("--readme", help="werk ook het diagram in deze README bij")
     graph.set_defaults(run=_triage_graph)
 
     args = parser.parse_args(argv)

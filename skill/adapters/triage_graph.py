@@ -59,6 +59,17 @@ def mermaid(protocol: Protocol) -> str:
     return "\n".join(lines) + "\n"
 
 
+def update_readme(readme: Path, diagram: str) -> bool:
+    """Replaces the first Mermaid block in the README with the current diagram. True if it changed."""
+    import re
+
+    text = readme.read_text(encoding="utf-8")
+    new = re.sub(r"```mermaid\n.*?```", lambda _: f"```mermaid\n{diagram}```", text, count=1, flags=re.S)
+    if new != text:
+        readme.write_text(new, encoding="utf-8")
+    return new != text
+
+
 def write_graph(out: Path) -> Path:
     protocol = load_content().triage
     diagram = mermaid(protocol)

@@ -35,13 +35,13 @@ class Speech:
         for text in texts:
             text = " ".join(text.split())
             if text:
-                self.parts.append(escape(text, quote=False))
+                self.parts.append(_render(text))
         return self
 
     def paragraph(self, text: str) -> "Speech":
         text = " ".join(text.split())
         if text:
-            self.parts.append(f"<p>{escape(text, quote=False)}</p>")
+            self.parts.append(f"<p>{_render(text)}</p>")
         return self
 
     def pause(self, seconds: float) -> "Speech":
@@ -62,6 +62,16 @@ class Speech:
     @property
     def ssml(self) -> str:
         return "<speak>" + " ".join(self.parts) + "</speak>"
+
+
+# Said the way Dutch speakers say it: the emergency number is "één één twee", not "honderdtwaalf".
+_SPOKEN_AS = {"112": "één één twee"}
+_SPOKEN_AS_PATTERN = re.compile(r"(?<![\w.,])(" + "|".join(map(re.escape, _SPOKEN_AS)) + r")(?![\w])")
+
+
+def _render(text: str) -> str:
+    escaped = escape(text, quote=False)
+    return _SPOKEN_AS_PATTERN.sub(lambda m: f'<sub alias="{_SPOKEN_AS[m.group(1)]}">{m.group(1)}</sub>', escaped)
 
 
 def _break(seconds: float) -> str:
