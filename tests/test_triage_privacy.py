@@ -53,6 +53,12 @@ def test_no_answer_or_outcome_reaches_the_logs(skill, nlu, content, all_logs):
             assert choice.id not in log
     for rule in protocol.rules:
         assert rule.id not in log and rule.outcome not in log
+    # Even the intent of an answer (ja, nee, a choice) would tell the answer: those are logged as
+    # "(answer)", once for every answer given.
+    for name in ("yesintent", "nointent", "dontknowintent", "choiceanswerintent", "numberanswerintent",
+                 "durationanswerintent"):
+        assert f"intent=amazon.{name}" not in log and f"intent={name}" not in log, name
+    assert log.count("intent=(answer)") >= len(said) > 0
 
 
 def test_answers_do_not_outlive_the_session(skill, nlu):

@@ -18,6 +18,7 @@ import json
 import os
 import sqlite3
 import threading
+from contextlib import closing, contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -46,12 +47,14 @@ class SqlitePersistenceAdapter(AbstractPersistenceAdapter):
         self._lock = threading.Lock()
         self._ready = False
 
-    def _connect(self) -> sqlite3.Connection:
-        connection = sqlite3.connect(self.path, timeout=5)
-        if not self._ready:
-            connection.execute("CREATE TABLE IF NOT EXISTS attributes (user_id TEXT PRIMARY KEY, data TEXT NOT NULL)")
-            self._ready = True
-        return connection
+    @contextmanager
+    def _connect(self):
+        """One connection per call, committed and closed at the end."""
+        with closing(sqlite3.connect(self.path, timeout=5)) as connection, connection:
+            if not self._ready:
+                connection.execute("CREATE TABLE IF NOT EXISTS attributes (user_id TEXT PRIMARY KEY, data TEXT NOT NULL)")
+                self._ready = True
+            yield connection
 
     def get_attributes(self, request_envelope: RequestEnvelope) -> dict[str, Any]:
         try:
@@ -90,8 +93,11 @@ def dynamodb_adapter(table: str, endpoint: str | None = None, create_table: bool
         os.environ.setdefault("AWS_DEFAULT_REGION", "eu-west-1")
     import boto3
     from ask_sdk_dynamodb.adapter import DynamoDbAdapter   # creates a boto3 resource on import
+    from botocore.config import Config
 
-    resource = boto3.resource("dynamodb", endpoint_url=endpoint) if endpoint else boto3.resource("dynamodb")
+    # Alexa waits about 8 seconds for an answer; a slow store must fail fast so the coach goes on.
+    config = Config(connect_timeout=1, read_timeout=2, retries={"max_attempts": 2})
+    resource = boto3.resource("dynamodb", endpoint_url=endpoint, config=config)
     return DynamoDbAdapter(table_name=table, partition_key_name="id", attribute_name="attributes",
                            create_table=create_table, dynamodb_resource=resource)
 

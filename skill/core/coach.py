@@ -17,7 +17,6 @@ from skill.core.validation import Document, Problem, check_schema
 
 MAX_BLOCK_SECONDS = 240.0
 CUE_EVERY_SECONDS = 10            # longest silence without a cue: Alexa's own limit for one pause
-SIDES = ("none", "each")
 
 
 # ---------------------------------------------------------------- data

@@ -62,6 +62,8 @@ PHRASES: dict[str, frozenset[str]] = {key: frozenset(names) for key, names in {
     "triage_back": (),
     "triage_restart": (),
     "triage_already": (),
+    "triage_interim": (),
+    "triage_back_to_question": (),
     "triage_goodbye": (),
     "triage_not_understood": (),
     "triage_offer_stop": (),
@@ -100,6 +102,7 @@ PHRASES: dict[str, frozenset[str]] = {key: frozenset(names) for key, names in {
     "delete_kept": (),
     "rts_answer_hint": (),
     "rts_offer": (),
+    "rts_back_to_question": (),
     "error": (),
     "error_reprompt": (),
 }.items()}
@@ -221,12 +224,13 @@ def _parse_topics(doc: Document) -> tuple[dict[str, Topic], list[Problem]]:
         topics[raw["id"]] = Topic(raw["id"], raw["intent"], raw["title"].strip(), raw["short"].strip(),
                                   tuple(p.strip() for p in raw["more"]), tuple(raw["related"]),
                                   raw.get("offer_routine"), bool(raw.get("offer_check", False)))
+    index = {raw["id"]: i for i, raw in reversed(list(enumerate(doc.data["topics"])))}   # first occurrence
     intents: dict[str, str] = {}
-    for i, topic in enumerate(topics.values()):
+    for topic in topics.values():
+        i = index[topic.id]
         if topic.intent in intents:
             problems.append(doc.problem(("topics", i, "intent"), f"de intent {topic.intent} hoort al bij '{intents[topic.intent]}'"))
         intents[topic.intent] = topic.id
-    for i, topic in enumerate(topics.values()):
         for j, other in enumerate(topic.related):
             if other == topic.id:
                 problems.append(doc.problem(("topics", i, "related", j), "een onderwerp kan niet naar zichzelf verwijzen"))
@@ -266,9 +270,9 @@ def load_content(directory: Path | None = None) -> Content:
 
     topics: dict[str, Topic] = {}
     phrases = Phrases({})
-    doc = load("topics.yaml")
-    if doc is not None:
-        topics, found = _parse_topics(doc)
+    topics_doc = load("topics.yaml")
+    if topics_doc is not None:
+        topics, found = _parse_topics(topics_doc)
         problems += found
     doc = load("phrases.yaml")
     if doc is not None:
@@ -291,10 +295,11 @@ def load_content(directory: Path | None = None) -> Content:
         from skill.core.return_to_sport import parse_return_to_sport
         extras["return_to_sport"], found = parse_return_to_sport(doc, routine_ids)
         problems += found
-    for topic_id, topic in topics.items():
-        if topic.offer_routine and routine_ids is not None and topic.offer_routine not in routine_ids:
-            problems.append(Problem("content/topics.yaml", f"{topic_id}.offer_routine",
-                                    f"onbekende oefensessie '{topic.offer_routine}'"))
+    if topics_doc is not None and routine_ids is not None:
+        for i, raw in enumerate(topics_doc.data.get("topics", [])):
+            wanted = raw.get("offer_routine") if isinstance(raw, dict) else None
+            if wanted and wanted not in routine_ids:
+                problems.append(topics_doc.problem(("topics", i, "offer_routine"), f"onbekende oefensessie '{wanted}'"))
     if problems:
         raise ContentError(problems)
     return Content(topics, phrases, extras)

@@ -23,7 +23,6 @@ from skill.core.validation import Document, Problem, check_schema
 URGENCIES = ("self_care", "physio", "doctor_soon", "doctor_today", "emergency")   # least to most urgent
 RANK = {code: i for i, code in enumerate(URGENCIES)}
 UNKNOWN = "unknown"
-KINDS = ("yes_no", "scale", "number", "duration", "choice")
 MAX_QUESTIONS = 8
 
 Answer = Any          # True/False, an int, a float number of days, a choice id, or UNKNOWN
@@ -218,9 +217,6 @@ class Protocol:
             if self.asked_if_ok(question, answers) is True:
                 return question
         return None
-
-    def finished(self, answers: Mapping[str, Answer]) -> bool:
-        return self.next_question(answers) is None
 
     # ------------------------------------------------------------ exploring every path
 

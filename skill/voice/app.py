@@ -51,14 +51,16 @@ def build_skill(content: Content | None = None, *, skill_id: str | None = None,
         triage.AnswerWithoutQuestionHandler(content),
         coach.CoachCommandOutsideHandler(content),
         common.FallbackHandler(content),
-        common.SessionEndedHandler(),
+        common.SessionEndedHandler(content),
     ):
         builder.add_request_handler(handler)
 
     builder.add_exception_handler(common.CatchAllExceptionHandler(content))
     builder.add_global_request_interceptor(interceptors.LogRequest())
     for interceptor in (
+        interceptors.FreezeCoachOnDetour(content),
         interceptors.DisclaimerOnFirstAnswer(content),
+        interceptors.TrackExpectedAnswer(),
         interceptors.RememberLastResponse(),
         interceptors.HandTraceToObserver(),
         interceptors.LogResponse(),

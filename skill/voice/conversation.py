@@ -5,7 +5,7 @@ under the keys named here. Nothing in this module logs or stores what the listen
 """
 from __future__ import annotations
 
-from typing import Any, Callable, Iterable
+from typing import Any, Callable
 
 from ask_sdk_core.handler_input import HandlerInput
 from ask_sdk_model import Response
@@ -20,8 +20,11 @@ TOPIC = "topic"          # {"id": topic id, "part": index of the last part spoke
 OFFER = "offer"          # the yes/no question that is open: {"kind": ..., ...}
 LAST = "last"            # the last response, for "herhaal": {"speech": ssml, "reprompt": ssml}
 MODE = "mode"            # which dialogue owns the conversation: None, "triage", "coach", ...
+AWAITING = "awaiting"    # which question the last response asked, so only its answer counts
+DIALOGUE_STATES = ("triage", "coach", "return_to_sport")   # each dialogue's own session state
 
 TRACE = "trace"          # request attribute: what this turn spoke, for the simulator's trace
+EXPECT = "expect"        # request attribute: the question this response asks (becomes AWAITING)
 
 
 def session(handler_input: HandlerInput) -> dict[str, Any]:
@@ -31,6 +34,33 @@ def session(handler_input: HandlerInput) -> dict[str, Any]:
 def trace(handler_input: HandlerInput) -> dict[str, Any]:
     attrs = handler_input.attributes_manager.request_attributes
     return attrs.setdefault(TRACE, {"content_ids": [], "triage": None})
+
+
+def expect_answer(handler_input: HandlerInput, question: str) -> None:
+    """This response asks `question`; the next turn may answer it. Any other response clears it."""
+    handler_input.attributes_manager.request_attributes[EXPECT] = question
+
+
+def awaiting(handler_input: HandlerInput) -> str | None:
+    """The question the previous response asked, if the listener is answering one."""
+    return session(handler_input).get(AWAITING)
+
+
+def enter_mode(handler_input: HandlerInput, mode: str, state_key: str | None = None, state: Any = None) -> None:
+    """A dialogue takes over: whatever topic, offer or other dialogue was going on is dropped."""
+    attrs = session(handler_input)
+    for key in (TOPIC, OFFER) + tuple(k for k in DIALOGUE_STATES if k != state_key):
+        attrs.pop(key, None)
+    attrs[MODE] = mode
+    if state_key is not None:
+        attrs[state_key] = state
+
+
+def leave_mode(handler_input: HandlerInput, *state_keys: str) -> None:
+    attrs = session(handler_input)
+    attrs.pop(MODE, None)
+    for key in state_keys:
+        attrs.pop(key, None)
 
 
 def spoke_content(handler_input: HandlerInput, content_id: str) -> None:
@@ -101,11 +131,29 @@ def close(handler_input: HandlerInput, speech: Speech) -> Response:
     return reply(handler_input, speech, None, end=True)
 
 
-def chain(*texts: Iterable[str] | str) -> Speech:
-    out = Speech()
-    for text in texts:
-        if isinstance(text, str):
-            out.say(text)
-        else:
-            out.say(*text)
-    return out
+def anything_else(handler_input: HandlerInput, content: Content, lead: Speech | None = None,
+                  okay: bool = False) -> Response:
+    """"(Oké.) Wat wil je nog meer weten?": the open question after something is finished."""
+    out = lead or Speech()
+    if okay:
+        out.say(content.phrases("okay"))
+    out.say(content.phrases("anything_else"))
+    return ask(handler_input, out, content.phrases("anything_else_reprompt"))
+
+
+def offer_routine(handler_input: HandlerInput, content: Content, routine_id: str, out: Speech,
+                  then_topic: str | None = None, **kwargs: Any) -> Response:
+    """"Zal ik je door revalidatie fase één leiden?"; `then_topic` is offered instead after "nee"."""
+    routine = content.coach.routine(routine_id)
+    set_offer(handler_input, "start_routine", routine=routine.id, then_topic=then_topic)
+    question = content.phrases("coach_offer_start", sessie=routine.title)
+    out.say(question)
+    return ask(handler_input, out, question, **kwargs)
+
+
+def offer_topic(handler_input: HandlerInput, content: Content, topic_id: str, out: Speech, **kwargs: Any) -> Response:
+    """"Wil je ook iets horen over ...?"."""
+    topic = content.topics[topic_id]
+    set_offer(handler_input, "related", topic=topic.id)
+    out.say(content.phrases("offer_related", onderwerp=topic.title))
+    return ask(handler_input, out, content.phrases("offer_related_reprompt", onderwerp=topic.title), **kwargs)

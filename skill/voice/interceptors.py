@@ -18,10 +18,17 @@ from skill.voice.speech import Speech
 log = logging.getLogger("hamstring.skill")
 
 
+# While one of these questions is open, even the intent name is an answer (ja, nee, a choice),
+# so it is not logged.
+PRIVATE_QUESTIONS = ("triage", "triage_outcome", "return_to_sport")
+
+
 class LogRequest(AbstractRequestInterceptor):
     def process(self, handler_input: HandlerInput) -> None:
         request = handler_input.request_envelope.request
         intent = getattr(getattr(request, "intent", None), "name", None)
+        if intent and conv.awaiting(handler_input) in PRIVATE_QUESTIONS:
+            intent = "(answer)"
         log.info("request type=%s intent=%s new_session=%s", request.object_type, intent or "-",
                  bool(getattr(handler_input.request_envelope.session, "new", False)))
 
@@ -54,6 +61,30 @@ class DisclaimerOnFirstAnswer(AbstractResponseInterceptor):
         disclaimer = Speech().say(self.content.phrases("disclaimer")).ssml
         response.output_speech.ssml = (disclaimer.removesuffix("</speak>") + " "
                                        + response.output_speech.ssml.removeprefix("<speak>"))
+
+
+class FreezeCoachOnDetour(AbstractResponseInterceptor):
+    """When something else answered in the middle of a coaching block, the coach keeps its place."""
+
+    def __init__(self, content: Content):
+        self.content = content
+
+    def process(self, handler_input: HandlerInput, response: Response) -> None:
+        from skill.voice.handlers.coach import freeze_if_interrupted
+        freeze_if_interrupted(handler_input, self.content)
+
+
+class TrackExpectedAnswer(AbstractResponseInterceptor):
+    """Remembers which question this response asked; a response that asks none clears it, so an
+    answer given after something else came in between is not taken for an answer to the question."""
+
+    def process(self, handler_input: HandlerInput, response: Response) -> None:
+        expected = handler_input.attributes_manager.request_attributes.get(conv.EXPECT)
+        attrs = conv.session(handler_input)
+        if expected and response is not None and not response.should_end_session:
+            attrs[conv.AWAITING] = expected
+        else:
+            attrs.pop(conv.AWAITING, None)
 
 
 class RememberLastResponse(AbstractResponseInterceptor):

@@ -23,19 +23,26 @@ PREFERENCE_KEYS = frozenset({"easier", "rehab_phase"})
 FAILED = "memory_failed"          # session attribute: the store failed in this session
 
 
+FAILED_NOW = "memory_failed_now"   # request attribute: do not try the store again in this request
+
+
 def _attributes(handler_input: HandlerInput) -> dict[str, Any] | None:
+    manager = handler_input.attributes_manager
+    if manager.request_attributes.get(FAILED_NOW):
+        return None                   # one failure per request is enough: Alexa waits only ~8 s
     try:
-        return handler_input.attributes_manager.persistent_attributes
+        return manager.persistent_attributes
     except Exception as exc:          # no adapter configured, or the store is unreachable
         _failed(handler_input, exc)
         return None
 
 
 def _failed(handler_input: HandlerInput, exc: Exception) -> None:
-    session = handler_input.attributes_manager.session_attributes
-    if not session.get(FAILED):
+    manager = handler_input.attributes_manager
+    manager.request_attributes[FAILED_NOW] = True
+    if not manager.session_attributes.get(FAILED) and getattr(manager, "_persistence_adapter", None) is not None:
         log.warning("persistent store unavailable: %s", type(exc).__name__)
-    session[FAILED] = True
+    manager.session_attributes[FAILED] = True
 
 
 def failed_in_session(handler_input: HandlerInput) -> bool:

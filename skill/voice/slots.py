@@ -30,3 +30,14 @@ def resolved_id(handler_input: HandlerInput, name: str) -> str | None:
         if authority.status and authority.status.code == StatusCode.ER_SUCCESS_MATCH and authority.values:
             return authority.values[0].value.id
     return None
+
+
+def number_value(handler_input: HandlerInput, name: str) -> float | None:
+    """An AMAZON.NUMBER slot as a number ("7" -> 7.0), or None when it is empty or not a number."""
+    spoken = spoken_value(handler_input, name)
+    if spoken is None:
+        return None
+    try:
+        return float(spoken)
+    except ValueError:
+        return None

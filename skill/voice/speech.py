@@ -80,10 +80,6 @@ def _break(seconds: float) -> str:
     return f'<break time="{int(round(seconds * 1000))}ms"/>'
 
 
-def speech(*texts: str) -> Speech:
-    return Speech().say(*texts)
-
-
 # ---------------------------------------------------------------- checks and measurements
 
 _TIME = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*(ms|s)\s*$")

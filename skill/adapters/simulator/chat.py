@@ -81,7 +81,7 @@ def run_chat(simulator: Simulator, lines: Iterable[str] | None, out: IO[str] = s
             _show(simulator.silence(line), out, as_json, speak)
         elif line == NEW_SESSION:
             _show(simulator.launch(), out, as_json, speak)
-        elif line.split()[0] in (INTERRUPT, WAIT) and len(line.split()) == 2 and _number(line.split()[1]):
+        elif line.split()[0] in (INTERRUPT, WAIT) and len(line.split()) == 2 and _number(line.split()[1]) is not None:
             seconds = _number(line.split()[1])
             simulator.interrupt_after(seconds) if line.startswith(INTERRUPT) else simulator.wait(seconds)
         else:

@@ -15,12 +15,12 @@ from ask_sdk_core.handler_input import HandlerInput
 from ask_sdk_core.utils import get_intent_name, is_intent_name, is_request_type
 from ask_sdk_model import Response
 
-from skill.core.coach import Coach, Routine
+from skill.core.coach import Routine, script_seconds, words
 from skill.core.content import Content
 from skill.voice import conversation as conv
 from skill.voice import memory
-from skill.voice.conversation import ask, close, offer_handler, session, set_offer
-from skill.voice.slots import resolved_id, spoken_value
+from skill.voice.conversation import anything_else, ask, close, expect_answer, offer_handler, session, set_offer
+from skill.voice.slots import number_value, resolved_id
 from skill.voice.speech import Speech, estimate_seconds
 
 MODE = "coach"
@@ -28,10 +28,13 @@ PHASE_MODE = "coach_phase"        # waiting for "fase een, twee of drie"
 STATE = "coach"
 TOLD_MEMORY = "memory_told"
 
+PLAYED = "coach_played"          # request attribute: this turn's response was the coach speaking
+
 COMMANDS = ("AMAZON.NextIntent", "AMAZON.PreviousIntent", "AMAZON.RepeatIntent", "SkipIntent", "EasierIntent",
             "TimeLeftIntent", "AMAZON.PauseIntent", "AMAZON.StopIntent", "AMAZON.CancelIntent",
-            "AMAZON.HelpIntent", "AMAZON.FallbackIntent", "AMAZON.ResumeIntent", "AMAZON.StartOverIntent",
-            "AMAZON.NavigateHomeIntent", "AMAZON.YesIntent", "AMAZON.NoIntent", "RecoveryTimeIntent")
+            "AMAZON.HelpIntent", "AMAZON.FallbackIntent", "AMAZON.ResumeIntent", "ResumeRoutineIntent",
+            "AMAZON.StartOverIntent", "AMAZON.NavigateHomeIntent", "AMAZON.YesIntent", "AMAZON.NoIntent")
+GO_ON = ("AMAZON.ResumeIntent", "ResumeRoutineIntent", "AMAZON.YesIntent")   # carry on with the exercise
 
 
 def in_coach(handler_input: HandlerInput) -> bool:
@@ -45,10 +48,6 @@ def _now(handler_input: HandlerInput) -> datetime:
     return stamp if stamp.tzinfo else stamp.replace(tzinfo=timezone.utc)
 
 
-def _coach(content: Content) -> Coach:
-    return content.coach
-
-
 # ---------------------------------------------------------------- playing a block
 
 def play(handler_input: HandlerInput, content: Content, routine: Routine, block: int, first: int = 0,
@@ -58,15 +57,17 @@ def play(handler_input: HandlerInput, content: Content, routine: Routine, block:
 
     `intro` adds the routine's introduction and the pain rule (at the start); `announce` names the
     block first (by default when the block is played from its first exercise)."""
-    coach = _coach(content)
+    coach = content.coach
     phrase = content.phrases
     attrs = session(handler_input)
-    for key in (conv.TOPIC, conv.OFFER, "triage"):
-        attrs.pop(key, None)
-    attrs[conv.MODE] = MODE
-    state = attrs.get(STATE) if attrs.get(STATE, {}).get("routine") == routine.id else None
-    easier = set((state or {}).get("easier", [])) | set(_preferred_easier(handler_input)) | set(easier_now)
+    previous = attrs.get(STATE) if attrs.get(STATE, {}).get("routine") == routine.id else None
     out = Speech()
+    if attrs.get(conv.MODE) == "triage":            # leaving a triage: what it found so far first
+        from skill.voice.handlers.triage import wrap_up
+        out.extend(wrap_up(handler_input, content))
+    conv.enter_mode(handler_input, MODE)
+    handler_input.attributes_manager.request_attributes[PLAYED] = True
+    easier = set((previous or {}).get("easier", [])) | set(_preferred_easier(handler_input)) | set(easier_now)
     if not attrs.get(conv.DISCLAIMER):            # a one-shot start: the disclaimer first, and timed
         attrs[conv.DISCLAIMER] = True
         out.say(phrase("disclaimer"))
@@ -76,7 +77,7 @@ def play(handler_input: HandlerInput, content: Content, routine: Routine, block:
         out.say(routine.intro, coach.pain_rule)
     spec = routine.blocks[block]
     if announce if announce is not None else first == 0:
-        out.say(coach.cue("block_start", nummer=_word(block + 1), titel=spec.title))
+        out.say(coach.cue("block_start", nummer=words(block + 1), titel=spec.title))
     offsets = []
     for index in range(first, len(spec.exercises)):
         exercise = spec.exercises[index]
@@ -84,27 +85,20 @@ def play(handler_input: HandlerInput, content: Content, routine: Routine, block:
         for kind, value in coach.exercise_script(exercise, exercise.id in easier,
                                                  announce_easier=exercise.id in easier_now):
             out.say(value) if kind == "say" else out.pause(value)
+    # Where the listener is, for the next request: the block's exercises start at `offsets` and end
+    # at `end`; after that the block is over. Stored, it is the place to resume when the session
+    # breaks off; once the block has been heard to the end (session_ended), it becomes the next block.
     attrs[STATE] = {"routine": routine.id, "block": block, "first": first, "offsets": offsets,
-                    "total": estimate_seconds(out.ssml), "at": _now(handler_input).isoformat(),
-                    "easier": sorted(easier), "last": False}
+                    "end": estimate_seconds(out.ssml), "at": _now(handler_input).isoformat(),
+                    "easier": sorted(easier)}
+    _save_position(handler_input, routine, block, first, out, content)
     if block + 1 < len(routine.blocks):
-        _save_position(handler_input, routine, block + 1, 0, out, content)
         following = routine.blocks[block + 1]
-        out.say(phrase("coach_block_done", nummer=_word(block + 2), titel=following.title))
-        attrs[STATE]["total"] = estimate_seconds(out.ssml)
+        out.say(phrase("coach_block_done", nummer=words(block + 2), titel=following.title))
         return ask(handler_input, out, phrase("coach_block_reprompt", titel=following.title))
-    # The last block: once it has been heard the routine is done, so nothing is kept to resume;
-    # the session stays open so that "herhaal" or "pauze" still work while it plays.
-    _save_position(handler_input, routine, None, None, out, content)
+    # The last block: the session stays open, so "herhaal" or "pauze" still work while it plays.
     out.say(routine.outro, phrase("coach_finished"))
-    attrs[STATE]["total"] = estimate_seconds(out.ssml)
-    attrs[STATE]["last"] = True
     return ask(handler_input, out, phrase("coach_finished_reprompt"))
-
-
-def _word(number: int) -> str:
-    from skill.core.coach import words
-    return words(number)
 
 
 def _preferred_easier(handler_input: HandlerInput) -> list[str]:
@@ -126,11 +120,13 @@ def _tell_memory_failed(handler_input: HandlerInput, out: Speech, content: Conte
 
 
 def where(handler_input: HandlerInput, content: Content) -> tuple[Routine, int, int | None]:
-    """(routine, block, exercise) now: the exercise that was playing, or None between blocks."""
+    """(routine, block, exercise) now: the exercise that was playing, or None when the block is over."""
     state = session(handler_input)[STATE]
-    routine = _coach(content).routine(state["routine"])
+    routine = content.coach.routine(state["routine"])
+    if "frozen" in state:                 # the coach was interrupted by something else; still there
+        return routine, state["block"], state["frozen"]
     elapsed = (_now(handler_input) - datetime.fromisoformat(state["at"])).total_seconds()
-    if elapsed >= state["total"] or not state["offsets"]:
+    if elapsed >= state["end"] or not state["offsets"]:
         return routine, state["block"], None
     index = state["first"]
     for k, offset in enumerate(state["offsets"]):
@@ -139,10 +135,36 @@ def where(handler_input: HandlerInput, content: Content) -> tuple[Routine, int, 
     return routine, state["block"], index
 
 
+def freeze_if_interrupted(handler_input: HandlerInput, content: Content) -> None:
+    """Something other than the coach answered while a block was playing (a question about ice,
+    say): keep the place it had reached, so "verder" or "herhaal" afterwards still fit."""
+    attrs = session(handler_input)
+    state = attrs.get(STATE)
+    if (attrs.get(conv.MODE) != MODE or not state or "frozen" in state
+            or handler_input.attributes_manager.request_attributes.get(PLAYED)):
+        return
+    if state.get("routine") not in content.coach.routines:
+        conv.leave_mode(handler_input, STATE)
+        return
+    state["frozen"] = where(handler_input, content)[2]
+
+
+def session_ended(handler_input: HandlerInput, content: Content) -> None:
+    """The session closed while coaching. A block heard to the end counts as done."""
+    attrs = session(handler_input)
+    state = attrs.get(STATE)
+    if attrs.get(conv.MODE) != MODE or not state or state.get("routine") not in content.coach.routines:
+        return
+    routine, block, exercise = where(handler_input, content)
+    if exercise is None:
+        following = block + 1 if block + 1 < len(routine.blocks) else None
+        memory.remember(handler_input, coach=None if following is None else
+                        {"routine": routine.id, "block": following, "exercise": 0})
+
+
 def remaining_seconds(content: Content, routine: Routine, block: int, exercise: int | None) -> float:
     """Time left in the routine from this point, at the skill's speaking rate."""
-    from skill.core.coach import script_seconds
-    coach = _coach(content)
+    coach = content.coach
     total = 0.0
     for b, spec in enumerate(routine.blocks):
         for e, ex in enumerate(spec.exercises):
@@ -153,9 +175,12 @@ def remaining_seconds(content: Content, routine: Routine, block: int, exercise: 
 
 # ---------------------------------------------------------------- starting and resuming
 
-def start_routine(handler_input: HandlerInput, content: Content, routine: Routine, lead: Speech | None = None) -> Response:
+def start_routine(handler_input: HandlerInput, content: Content, routine: Routine, lead: Speech | None = None,
+                  remember_phase: bool = True) -> Response:
+    """From the start. `remember_phase`: the listener chose this rehab phase themselves (not when the
+    skill offered it after a triage, so nothing of the triage outcome ends up in storage)."""
     session(handler_input).pop(STATE, None)
-    if routine.kind == "rehab":
+    if routine.kind == "rehab" and remember_phase:
         preferences = dict(memory.recall(handler_input, "preferences") or {})
         if preferences.get("rehab_phase") != routine.phase:
             preferences["rehab_phase"] = routine.phase
@@ -166,7 +191,7 @@ def start_routine(handler_input: HandlerInput, content: Content, routine: Routin
 def resume(handler_input: HandlerInput, content: Content, wanted: str | None = None) -> Response | None:
     """Picks up where the listener was, from the store; None when there is nothing to resume."""
     position = memory.recall(handler_input, "coach")
-    coach = _coach(content)
+    coach = content.coach
     if not position or position.get("routine") not in coach.routines:
         return None
     routine = coach.routine(position["routine"])
@@ -175,7 +200,7 @@ def resume(handler_input: HandlerInput, content: Content, wanted: str | None = N
     block = min(position["block"], len(routine.blocks) - 1)
     exercise = min(position.get("exercise") or 0, len(routine.blocks[block].exercises) - 1)
     spec = routine.blocks[block]
-    lead = Speech().say(content.phrases("coach_resume", sessie=routine.title, nummer=_word(block + 1), titel=spec.title))
+    lead = Speech().say(content.phrases("coach_resume", sessie=routine.title, nummer=words(block + 1), titel=spec.title))
     if exercise:
         lead.say(content.phrases("coach_resume_exercise"))
     return play(handler_input, content, routine, block, exercise, lead, announce=False)
@@ -187,15 +212,10 @@ def _same_kind(routine: Routine, wanted: str) -> bool:
 
 def pick_routine(handler_input: HandlerInput, content: Content) -> tuple[Routine | None, str | None]:
     """The routine the listener named, or (None, "rehab") when a phase is still needed."""
-    coach = _coach(content)
+    coach = content.coach
     kind = resolved_id(handler_input, "routine")
-    phase_word = spoken_value(handler_input, "fase")
-    phase = None
-    if phase_word:
-        try:
-            phase = int(float(phase_word))
-        except ValueError:
-            phase = None
+    number = number_value(handler_input, "fase")
+    phase = int(number) if number is not None else None
     if kind in (None, "rehab") and phase is not None:
         return coach.rehab_phase(phase), None
     if kind == "rehab":
@@ -210,19 +230,25 @@ def pick_routine(handler_input: HandlerInput, content: Content) -> tuple[Routine
 
 
 def ask_phase(handler_input: HandlerInput, content: Content) -> Response:
-    session(handler_input)[conv.MODE] = PHASE_MODE
+    out = Speech()
+    if session(handler_input).get(conv.MODE) == "triage":
+        from skill.voice.handlers.triage import wrap_up
+        out.extend(wrap_up(handler_input, content))
+    conv.enter_mode(handler_input, PHASE_MODE)
+    expect_answer(handler_input, PHASE_MODE)
     phrase = content.phrases
-    return ask(handler_input, Speech().say(phrase("coach_which_phase")), phrase("coach_which_phase_reprompt"))
+    return ask(handler_input, out.say(phrase("coach_which_phase")), phrase("coach_which_phase_reprompt"))
 
 
 # ---------------------------------------------------------------- offers
 
 @offer_handler("start_routine")
 def _start_offer(handler_input: HandlerInput, content: Content, offer: dict, accepted: bool) -> Response:
-    if accepted and offer["routine"] in _coach(content).routines:
-        return start_routine(handler_input, content, _coach(content).routine(offer["routine"]))
-    return ask(handler_input, Speech().say(content.phrases("okay"), content.phrases("anything_else")),
-               content.phrases("anything_else_reprompt"))
+    if accepted and offer["routine"] in content.coach.routines:
+        return start_routine(handler_input, content, content.coach.routine(offer["routine"]), remember_phase=False)
+    if offer.get("then_topic") in content.topics:
+        return conv.offer_topic(handler_input, content, offer["then_topic"], Speech().say(content.phrases("okay")))
+    return anything_else(handler_input, content, okay=True)
 
 
 @offer_handler("resume_routine")
@@ -240,13 +266,11 @@ def _resume_offer(handler_input: HandlerInput, content: Content, offer: dict, ac
 def _delete_offer(handler_input: HandlerInput, content: Content, offer: dict, accepted: bool) -> Response:
     phrase = content.phrases
     if not accepted:
-        return ask(handler_input, Speech().say(phrase("delete_kept"), phrase("anything_else")), phrase("anything_else_reprompt"))
-    session(handler_input).pop(STATE, None)
+        return anything_else(handler_input, content, Speech().say(phrase("delete_kept")))
     if session(handler_input).get(conv.MODE) in (MODE, PHASE_MODE):
-        session(handler_input).pop(conv.MODE, None)
-    if memory.forget_everything(handler_input):
-        return ask(handler_input, Speech().say(phrase("delete_done"), phrase("anything_else")), phrase("anything_else_reprompt"))
-    return ask(handler_input, Speech().say(phrase("delete_failed"), phrase("anything_else")), phrase("anything_else_reprompt"))
+        conv.leave_mode(handler_input, STATE)
+    done = memory.forget_everything(handler_input)
+    return anything_else(handler_input, content, Speech().say(phrase("delete_done" if done else "delete_failed")))
 
 
 # ---------------------------------------------------------------- handlers
@@ -276,21 +300,18 @@ class PhaseAnswerHandler(_CoachHandler):
     """The answer to "In welke fase zit je?"."""
 
     def can_handle(self, handler_input: HandlerInput) -> bool:
-        return (session(handler_input).get(conv.MODE) == PHASE_MODE and is_request_type("IntentRequest")(handler_input)
+        return (session(handler_input).get(conv.MODE) == PHASE_MODE and conv.awaiting(handler_input) == PHASE_MODE
+                and is_request_type("IntentRequest")(handler_input)
                 and get_intent_name(handler_input) in ("NumberAnswerIntent", "AMAZON.FallbackIntent", "DontKnowIntent"))
 
     def handle(self, handler_input: HandlerInput) -> Response:
-        phase = None
-        if is_intent_name("NumberAnswerIntent")(handler_input):
-            try:
-                phase = int(float(spoken_value(handler_input, "getal") or ""))
-            except ValueError:
-                phase = None
-        routine = _coach(self.content).rehab_phase(phase) if phase else None
+        phase = number_value(handler_input, "getal") if is_intent_name("NumberAnswerIntent")(handler_input) else None
+        routine = self.content.coach.rehab_phase(int(phase)) if phase else None
         if routine is None:
             phrase = self.content.phrases
+            expect_answer(handler_input, PHASE_MODE)
             return ask(handler_input, Speech().say(phrase("coach_phase_help")), phrase("coach_which_phase_reprompt"))
-        session(handler_input).pop(conv.MODE, None)
+        conv.leave_mode(handler_input)
         return start_routine(handler_input, self.content, routine)
 
 
@@ -304,8 +325,6 @@ class ResumeRoutineHandler(_CoachHandler):
                 and not session(handler_input).get(conv.MODE) and conv.pending_offer(handler_input) is None)
 
     def handle(self, handler_input: HandlerInput) -> Response:
-        if in_coach(handler_input):
-            return CoachCommandHandler(self.content).handle(handler_input)
         wanted = resolved_id(handler_input, "routine")
         response = resume(handler_input, self.content, wanted)
         if response is not None:
@@ -321,10 +340,15 @@ class CoachCommandHandler(_CoachHandler):
     """verder, vorige, herhaal, sla over, makkelijker, hoe lang nog, pauze, stop: mid-exercise or between."""
 
     def can_handle(self, handler_input: HandlerInput) -> bool:
-        return (in_coach(handler_input) and is_request_type("IntentRequest")(handler_input)
-                and get_intent_name(handler_input) in COMMANDS
-                and not (conv.pending_offer(handler_input)
-                         and get_intent_name(handler_input) in ("AMAZON.YesIntent", "AMAZON.NoIntent")))
+        if not (in_coach(handler_input) and is_request_type("IntentRequest")(handler_input)):
+            return False
+        name = get_intent_name(handler_input)
+        if name not in COMMANDS:
+            return False
+        if conv.pending_offer(handler_input) and name in ("AMAZON.YesIntent", "AMAZON.NoIntent"):
+            return False          # "ja" to "Wil je meer weten?" asked in between
+        # After something else answered in between, "herhaal" means that answer, not the exercise.
+        return not (name == "AMAZON.RepeatIntent" and "frozen" in session(handler_input).get(STATE, {}))
 
     def handle(self, handler_input: HandlerInput) -> Response:
         name = get_intent_name(handler_input)
@@ -334,7 +358,10 @@ class CoachCommandHandler(_CoachHandler):
         between = exercise is None
         current = len(blocks[block].exercises) - 1 if between else exercise
 
-        if name in ("AMAZON.NextIntent", "AMAZON.ResumeIntent", "AMAZON.YesIntent"):
+        if name in GO_ON and not between:                    # "ga door" mid-exercise: that exercise again
+            return play(handler_input, self.content, routine, block, exercise, Speech().say(phrase("coach_go_on")),
+                        announce=False)
+        if name in ("AMAZON.NextIntent",) + GO_ON:
             if not between and exercise + 1 < len(blocks[block].exercises):
                 return play(handler_input, self.content, routine, block, exercise + 1, announce=False)
             return self._next_block(handler_input, routine, block, Speech())
@@ -369,10 +396,10 @@ class CoachCommandHandler(_CoachHandler):
             chosen = blocks[block].exercises[current]
             self._prefer_easier(handler_input, (chosen.id,))
             return play(handler_input, self.content, routine, block, current, easier_now=(chosen.id,), announce=False)
-        if name in ("TimeLeftIntent", "RecoveryTimeIntent"):   # "hoe lang duurt het nog", mid-exercise
+        if name == "TimeLeftIntent":
             left = remaining_seconds(self.content, routine, block, None if between else exercise)
             minutes = round(left / 60)
-            said = phrase("coach_time_left", minuten=_word(minutes)) if minutes >= 1 else phrase("coach_time_left_short")
+            said = phrase("coach_time_left", minuten=words(minutes)) if minutes >= 1 else phrase("coach_time_left_short")
             if between:
                 following = blocks[block + 1].title if block + 1 < len(blocks) else None
                 if following is None:
@@ -394,13 +421,14 @@ class CoachCommandHandler(_CoachHandler):
                         announce=False)
         if name == "AMAZON.StartOverIntent":
             return start_routine(handler_input, self.content, routine, Speech().say(phrase("coach_restart")))
-        # pause, stop, cancel, home: keep the place for next time
+        # pause, stop, cancel, home: keep the place for next time (nothing, once the routine is done)
         resume_block, resume_exercise = (block + 1, 0) if between else (block, exercise)
         out = Speech()
         if resume_block < len(blocks):
             _save_position(handler_input, routine, resume_block, resume_exercise, out, self.content)
-        session(handler_input).pop(conv.MODE, None)
-        session(handler_input).pop(STATE, None)
+        else:
+            memory.remember(handler_input, coach=None)
+        conv.leave_mode(handler_input, STATE)
         if name == "AMAZON.NavigateHomeIntent":
             out.say(phrase("coach_stopped_home"), phrase("start_over"))
             return ask(handler_input, out, phrase("launch_reprompt"))
@@ -411,10 +439,7 @@ class CoachCommandHandler(_CoachHandler):
         if block + 1 < len(routine.blocks):
             return play(handler_input, self.content, routine, block + 1, 0, lead)
         memory.remember(handler_input, coach=None)
-        session(handler_input).pop(conv.MODE, None)
-        finished_before = session(handler_input).pop(STATE, {}).get("last", False)
-        if not finished_before:
-            lead.say(routine.outro)
+        conv.leave_mode(handler_input, STATE)          # the outro came with the last block
         return close(handler_input, lead.say(self.content.phrases("coach_all_done")))
 
     def _prefer_easier(self, handler_input: HandlerInput, exercise_ids: tuple[str, ...]) -> None:
@@ -448,11 +473,11 @@ class CoachCommandOutsideHandler(_CoachHandler):
         return ask(handler_input, Speech().say(phrase("coach_not_running")), phrase("coach_not_running"))
 
 
-def launch_offer(handler_input: HandlerInput, content: Content) -> tuple[str, Any] | None:
+def launch_offer(handler_input: HandlerInput, content: Content) -> str | None:
     """When the listener has a session to finish, the launch offers to go on with it."""
     position = memory.recall(handler_input, "coach")
-    if not position or position.get("routine") not in _coach(content).routines:
+    if not position or position.get("routine") not in content.coach.routines:
         return None
-    routine = _coach(content).routine(position["routine"])
+    routine = content.coach.routine(position["routine"])
     block = min(position.get("block", 0), len(routine.blocks) - 1)
-    return content.phrases("coach_offer_resume", sessie=routine.title, nummer=_word(block + 1)), position
+    return content.phrases("coach_offer_resume", sessie=routine.title, nummer=words(block + 1))

@@ -37,7 +37,7 @@ def _any_intent(*names: str):
 def menu(handler_input: HandlerInput, content: Content, lead: Speech) -> Response:
     """Back to the start: forget the topic and any open question, then ask what they want."""
     attrs = session(handler_input)
-    for key in (conv.TOPIC, conv.OFFER, conv.MODE):
+    for key in (conv.TOPIC, conv.OFFER, conv.MODE) + conv.DIALOGUE_STATES:
         attrs.pop(key, None)
     return ask(handler_input, lead, content.phrases("launch_reprompt"))
 
@@ -59,7 +59,7 @@ class LaunchHandler(_Handler):
             memory.remember(handler_input, disclaimer_heard=True)
         unfinished = launch_offer(handler_input, self.content)
         if unfinished is not None:
-            out.say(unfinished[0])
+            out.say(unfinished)
             response = menu(handler_input, self.content, out)
             conv.set_offer(handler_input, "resume_routine")
             return response
@@ -137,6 +137,8 @@ class RepeatHandler(_Handler):
             return ask(handler_input, Speech().say(self.phrase("nothing_to_repeat")), self.phrase("launch_reprompt"))
         for content_id in last.get("content_ids", []):
             conv.spoke_content(handler_input, content_id)
+        if conv.awaiting(handler_input):
+            conv.expect_answer(handler_input, conv.awaiting(handler_input))   # the same question, asked again
         builder = handler_input.response_builder
         builder.speak(last["speech"]).ask(last["reprompt"])
         builder.set_should_end_session(False)
@@ -174,15 +176,18 @@ class NothingToContinueHandler(_Handler):
         return ask(handler_input, Speech().say(self.phrase("nothing_to_continue")), self.phrase("launch_reprompt"))
 
 
-class SessionEndedHandler(AbstractRequestHandler):
+class SessionEndedHandler(_Handler):
     def can_handle(self, handler_input: HandlerInput) -> bool:
         return is_request_type("SessionEndedRequest")(handler_input)
 
     def handle(self, handler_input: HandlerInput) -> Response:
+        from skill.voice.handlers.coach import session_ended
+
         request = handler_input.request_envelope.request
         reason = getattr(request.reason, "value", request.reason)
         error = getattr(request, "error", None)
         log.info("session ended: reason=%s%s", reason, f" error_type={error.object_type}" if error else "")
+        session_ended(handler_input, self.content)     # a coach block heard to the end counts as done
         return handler_input.response_builder.response
 
 
@@ -201,5 +206,9 @@ class CatchAllExceptionHandler(AbstractExceptionHandler):
         frames = traceback.extract_tb(exception.__traceback__)
         where = " <- ".join(f"{f.name}@{f.filename.rsplit('/', 1)[-1]}:{f.lineno}" for f in reversed(frames[-4:]))
         log.error("unhandled %s at %s", type(exception).__name__, where)
+        # Whatever dialogue was going on may be what broke (content changed between turns, say):
+        # leave it, so the next request starts clean instead of failing again.
+        for key in (conv.MODE, conv.OFFER, conv.TOPIC, conv.AWAITING) + conv.DIALOGUE_STATES:
+            session(handler_input).pop(key, None)
         phrase = self.content.phrases
         return ask(handler_input, Speech().say(phrase("error")), phrase("error_reprompt"))

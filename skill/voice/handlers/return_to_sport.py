@@ -11,11 +11,12 @@ from ask_sdk_model import Response
 
 from skill.core.content import Content
 from skill.voice import conversation as conv
-from skill.voice.conversation import ask, offer_handler, session, set_offer, trace
+from skill.voice.conversation import anything_else, ask, expect_answer, offer_handler, offer_routine, session, trace
 from skill.voice.speech import Speech
 
 MODE = "return_to_sport"
 STATE = "return_to_sport"        # session attribute: {"met": number of criteria answered ja}
+QUESTION = "return_to_sport"     # what conv.AWAITING holds while a criterion is asked
 ANSWERS = ("AMAZON.YesIntent", "AMAZON.NoIntent", "DontKnowIntent", "AMAZON.FallbackIntent")
 
 
@@ -24,48 +25,39 @@ def in_check(handler_input: HandlerInput) -> bool:
 
 
 def start_check(handler_input: HandlerInput, content: Content) -> Response:
-    attrs = session(handler_input)
-    for key in (conv.TOPIC, conv.OFFER):
-        attrs.pop(key, None)
-    attrs[conv.MODE] = MODE
-    attrs[STATE] = {"met": 0}
-    check = content.return_to_sport
-    return _ask(handler_input, content, Speech().say(check.intro))
+    out = Speech()
+    if session(handler_input).get(conv.MODE) == "triage":      # leaving a triage: what it found so far first
+        from skill.voice.handlers.triage import wrap_up
+        out.extend(wrap_up(handler_input, content))
+    conv.enter_mode(handler_input, MODE, STATE, {"met": 0})
+    return _ask(handler_input, content, out.say(content.return_to_sport.intro))
 
 
 def _ask(handler_input: HandlerInput, content: Content, out: Speech) -> Response:
     criterion = content.return_to_sport.next_criterion(session(handler_input)[STATE]["met"])
     out.say(criterion.ask)
+    expect_answer(handler_input, QUESTION)
     return ask(handler_input, out, Speech().say(criterion.ask, content.phrases("rts_answer_hint")))
 
 
 def _finish(handler_input: HandlerInput, content: Content, failed_at=None) -> Response:
     check = content.return_to_sport
-    attrs = session(handler_input)
-    attrs.pop(conv.MODE, None)
-    attrs.pop(STATE, None)
+    conv.leave_mode(handler_input, STATE)
     out = Speech()
     trace(handler_input)["return_to_sport"] = "ready" if failed_at is None else failed_at.id
     if failed_at is None:
-        out.say(check.ready, check.decide_together)
-        out.say(content.phrases("anything_else"))
-        return ask(handler_input, out, content.phrases("anything_else_reprompt"))
+        return anything_else(handler_input, content, out.say(check.ready, check.decide_together))
     out.say(check.not_ready, failed_at.work_on, check.decide_together)
-    routine = content.coach.routines.get(failed_at.offer_routine) if failed_at.offer_routine else None
-    if routine is not None:
-        set_offer(handler_input, "start_routine", routine=routine.id)
-        out.say(content.phrases("coach_offer_start", sessie=routine.title))
-        return ask(handler_input, out, content.phrases("coach_offer_start", sessie=routine.title))
-    out.say(content.phrases("anything_else"))
-    return ask(handler_input, out, content.phrases("anything_else_reprompt"))
+    if failed_at.offer_routine in content.coach.routines:
+        return offer_routine(handler_input, content, failed_at.offer_routine, out)
+    return anything_else(handler_input, content, out)
 
 
 @offer_handler("start_check")
 def _start_offer(handler_input: HandlerInput, content: Content, offer: dict, accepted: bool) -> Response:
     if accepted:
         return start_check(handler_input, content)
-    return ask(handler_input, Speech().say(content.phrases("okay"), content.phrases("anything_else")),
-               content.phrases("anything_else_reprompt"))
+    return anything_else(handler_input, content, okay=True)
 
 
 class StartCheckHandler(AbstractRequestHandler):
@@ -86,8 +78,13 @@ class CheckAnswerHandler(AbstractRequestHandler):
         self.content = content
 
     def can_handle(self, handler_input: HandlerInput) -> bool:
-        return (in_check(handler_input) and is_request_type("IntentRequest")(handler_input)
-                and get_intent_name(handler_input) in ANSWERS + ("AMAZON.HelpIntent", "AMAZON.StartOverIntent"))
+        if not (in_check(handler_input) and is_request_type("IntentRequest")(handler_input)):
+            return False
+        name = get_intent_name(handler_input)
+        if name not in ANSWERS + ("AMAZON.HelpIntent", "AMAZON.StartOverIntent"):
+            return False
+        # With another yes/no question open ("Wil je meer weten?"), ja and nee belong to that one.
+        return not (conv.pending_offer(handler_input) and name in ANSWERS)
 
     def handle(self, handler_input: HandlerInput) -> Response:
         name = get_intent_name(handler_input)
@@ -99,6 +96,9 @@ class CheckAnswerHandler(AbstractRequestHandler):
             return _ask(handler_input, self.content, Speech().say(criterion.help))
         if name == "AMAZON.StartOverIntent":
             return start_check(handler_input, self.content)
+        if conv.awaiting(handler_input) != QUESTION:
+            # Something else came in between: ask the criterion again rather than count this answer.
+            return _ask(handler_input, self.content, Speech().say(phrase("rts_back_to_question")))
         if name == "AMAZON.FallbackIntent":
             return _ask(handler_input, self.content, Speech().say(phrase("not_understood"), phrase("rts_answer_hint")))
         if name == "AMAZON.YesIntent":

@@ -13,14 +13,17 @@ from ask_sdk_core.utils import get_intent_name, is_intent_name, is_request_type
 from ask_sdk_model import Response
 
 from skill.core.content import Content
-from skill.core.triage import UNKNOWN, Protocol, Question, Result
+from skill.core.triage import RANK, UNKNOWN, Question, Result
 from skill.voice import conversation as conv
-from skill.voice.conversation import ask, close, offer_handler, session, set_offer, spoke_content, trace
-from skill.voice.slots import resolved_id, spoken_value
+from skill.voice.conversation import (anything_else, ask, close, expect_answer, offer_handler, offer_routine,
+                                     offer_topic, session, set_offer, spoke_content, trace)
+from skill.voice.slots import number_value, resolved_id
 from skill.voice.speech import Speech
 
 MODE = "triage"
 STATE = "triage"                 # session attribute: {"answers": {...}, "asked": [...], "current": id, "misses": n}
+QUESTION = "triage"              # what conv.AWAITING holds while a triage question is open
+OUTCOME = "triage_outcome"       # ... and right after the advice, when "vorige vraag" may still change it
 
 ANSWER_INTENTS = ("AMAZON.YesIntent", "AMAZON.NoIntent", "DontKnowIntent", "NumberAnswerIntent",
                   "DurationAnswerIntent", "ChoiceAnswerIntent", "AMAZON.FallbackIntent")
@@ -41,10 +44,6 @@ def _state(handler_input: HandlerInput) -> dict[str, Any]:
     return session(handler_input)[STATE]
 
 
-def _protocol(content: Content) -> Protocol:
-    return content.triage
-
-
 # ---------------------------------------------------------------- understanding an answer
 
 def read_answer(handler_input: HandlerInput, question: Question) -> Any:
@@ -59,9 +58,8 @@ def read_answer(handler_input: HandlerInput, question: Question) -> Any:
             return False
         return None
     if question.kind in ("scale", "number") and intent == "NumberAnswerIntent":
-        try:
-            value = float(spoken_value(handler_input, "getal") or "")
-        except ValueError:
+        value = number_value(handler_input, "getal")
+        if value is None:
             return None
         low = question.minimum if question.minimum is not None else float("-inf")
         high = question.maximum if question.maximum is not None else float("inf")
@@ -83,30 +81,27 @@ def _days(handler_input: HandlerInput) -> float | None:
     unit = resolved_id(handler_input, "eenheid")
     if unit not in UNIT_DAYS:
         return None
-    amount = spoken_value(handler_input, "aantal") or resolved_id(handler_input, "ongeveer") or "1"
-    try:
-        return float(amount) * UNIT_DAYS[unit]
-    except ValueError:
-        return None
+    amount = number_value(handler_input, "aantal")
+    if amount is None:
+        vague = resolved_id(handler_input, "ongeveer")        # "een paar dagen"
+        amount = float(vague) if vague else 1.0
+    return amount * UNIT_DAYS[unit]
 
 
 # ---------------------------------------------------------------- speaking
 
 def ask_current(handler_input: HandlerInput, content: Content, lead: Speech | None = None,
                 with_examples: bool = False) -> Response:
-    question = _protocol(content).question(_state(handler_input)["current"])
+    question = content.triage.question(_state(handler_input)["current"])
     out = (lead or Speech()).say(question.ask)
     if with_examples:
         out.say(question.examples)
+    expect_answer(handler_input, QUESTION)
     return ask(handler_input, out, Speech().say(question.ask, question.examples))
 
 
 def start(handler_input: HandlerInput, content: Content, lead: Speech | None = None) -> Response:
-    attrs = session(handler_input)
-    attrs.pop(conv.TOPIC, None)
-    attrs.pop(conv.OFFER, None)
-    attrs[conv.MODE] = MODE
-    attrs[STATE] = {"answers": {}, "asked": [], "current": None, "misses": 0}
+    conv.enter_mode(handler_input, MODE, STATE, {"answers": {}, "asked": [], "current": None, "misses": 0})
     out = (lead or Speech()).say(content.phrases("triage_intro"))
     return advance(handler_input, content, out)
 
@@ -114,7 +109,7 @@ def start(handler_input: HandlerInput, content: Content, lead: Speech | None = N
 def advance(handler_input: HandlerInput, content: Content, out: Speech) -> Response:
     """Asks the next question, or speaks the outcome when the answers settle it."""
     state = _state(handler_input)
-    protocol = _protocol(content)
+    protocol = content.triage
     question = protocol.next_question(state["answers"])
     if question is None:
         return speak_outcome(handler_input, content, protocol.result(state["answers"]), out)
@@ -125,12 +120,12 @@ def advance(handler_input: HandlerInput, content: Content, out: Speech) -> Respo
 
 def speak_outcome(handler_input: HandlerInput, content: Content, result: Result, out: Speech) -> Response:
     """Urgency and what to do now, the hedged estimate, first steps, the safety net, the offer."""
-    protocol = _protocol(content)
+    protocol = content.triage
     outcome = protocol.outcomes[result.outcome]
     phrase = content.phrases
-    attrs = session(handler_input)
-    attrs.pop(conv.MODE, None)
+    conv.leave_mode(handler_input)
     _state(handler_input)["current"] = None      # answers stay in this session only, for "vorige vraag"
+    expect_answer(handler_input, OUTCOME)
     trace(handler_input)["triage"] = result.trace()
 
     out.paragraph(outcome.advice if outcome.advice and not result.unsure else protocol.advice[result.urgency])
@@ -142,25 +137,35 @@ def speak_outcome(handler_input: HandlerInput, content: Content, result: Result,
         out.paragraph(" ".join((intro,) + outcome.steps))
     out.paragraph(outcome.safety_net or protocol.safety_net[result.urgency])
     out.say(phrase("triage_no_diagnosis"))
-    routine = content.coach.routines.get(outcome.offer_routine) if outcome.offer_routine else None
-    if routine is not None:
-        set_offer(handler_input, "start_routine", routine=routine.id)
-        out.say(phrase("coach_offer_start", sessie=routine.title))
-        return ask(handler_input, out, phrase("coach_offer_start", sessie=routine.title))
+    if outcome.offer_routine and outcome.offer_routine in content.coach.routines:
+        topic = outcome.offer_topic if outcome.offer_topic in content.topics else None
+        return offer_routine(handler_input, content, outcome.offer_routine, out, then_topic=topic)
     if outcome.offer_topic and outcome.offer_topic in content.topics:
-        topic = content.topics[outcome.offer_topic]
-        set_offer(handler_input, "related", topic=topic.id)
-        out.say(phrase("offer_related", onderwerp=topic.title))
-        return ask(handler_input, out, phrase("offer_related_reprompt", onderwerp=topic.title))
-    out.say(phrase("anything_else"))
-    return ask(handler_input, out, phrase("anything_else_reprompt"))
+        return offer_topic(handler_input, content, outcome.offer_topic, out)
+    return anything_else(handler_input, content, out)
 
 
 def leave(handler_input: HandlerInput) -> None:
     """Ends the triage and forgets the answers."""
-    attrs = session(handler_input)
-    attrs.pop(STATE, None)
-    attrs.pop(conv.MODE, None)
+    conv.leave_mode(handler_input, STATE)
+
+
+def wrap_up(handler_input: HandlerInput, content: Content) -> Speech:
+    """Leaving the triage before the end: what the answers so far already call for, when that is more
+    than self-care, so a warning sign heard is never dropped. Forgets the answers."""
+    out = Speech()
+    state = session(handler_input).get(STATE)
+    if state and session(handler_input).get(conv.MODE) == MODE:
+        protocol = content.triage
+        result = protocol.result(state["answers"])
+        if result is not None and (RANK[result.urgency] >= RANK["doctor_soon"] or result.red_flags):
+            outcome = protocol.outcomes[result.outcome]
+            out.say(content.phrases("triage_interim"))
+            out.say(outcome.advice if outcome.advice and not result.unsure else protocol.advice[result.urgency])
+            out.say(outcome.safety_net or protocol.safety_net[result.urgency])
+            trace(handler_input)["triage"] = result.trace()
+    leave(handler_input)
+    return out
 
 
 # ---------------------------------------------------------------- offers
@@ -169,8 +174,7 @@ def leave(handler_input: HandlerInput) -> None:
 def _start_offer(handler_input: HandlerInput, content: Content, offer: dict, accepted: bool) -> Response:
     if accepted:
         return start(handler_input, content)
-    out = Speech().say(content.phrases("okay"), content.phrases("anything_else"))
-    return ask(handler_input, out, content.phrases("anything_else_reprompt"))
+    return anything_else(handler_input, content, okay=True)
 
 
 @offer_handler("resume_triage")
@@ -189,9 +193,8 @@ def _stop_offer(handler_input: HandlerInput, content: Content, offer: dict, acce
 
 
 def _stopped(handler_input: HandlerInput, content: Content) -> Response:
-    leave(handler_input)
-    out = Speech().say(content.phrases("triage_stopped"), content.phrases("anything_else"))
-    return ask(handler_input, out, content.phrases("anything_else_reprompt"))
+    out = wrap_up(handler_input, content)
+    return anything_else(handler_input, content, out.say(content.phrases("triage_stopped")))
 
 
 # ---------------------------------------------------------------- handlers
@@ -216,7 +219,7 @@ class CorrectAfterOutcomeHandler(_TriageHandler):
 
     def can_handle(self, handler_input: HandlerInput) -> bool:
         state = session(handler_input).get(STATE)
-        return (state is not None and not in_triage(handler_input) and bool(state.get("asked"))
+        return (conv.awaiting(handler_input) == OUTCOME and state is not None and bool(state.get("asked"))
                 and is_intent_name("AMAZON.PreviousIntent")(handler_input))
 
     def handle(self, handler_input: HandlerInput) -> Response:
@@ -241,13 +244,14 @@ class TriageControlHandler(_TriageHandler):
     def handle(self, handler_input: HandlerInput) -> Response:
         name = get_intent_name(handler_input)
         phrase = self.content.phrases
-        protocol = _protocol(self.content)
+        protocol = self.content.triage
         state = _state(handler_input)
         session(handler_input).pop(conv.OFFER, None)
         if name == "AMAZON.HelpIntent":
             state["misses"] = 0
             question = protocol.question(state["current"])
             out = Speech().say(question.help, question.examples, phrase("triage_help_commands"), question.ask)
+            expect_answer(handler_input, QUESTION)
             return ask(handler_input, out, Speech().say(question.ask, question.examples))
         if name == "AMAZON.PreviousIntent":
             if not state["asked"]:
@@ -266,12 +270,10 @@ class TriageControlHandler(_TriageHandler):
                                with_examples=True)
         if name in ("AMAZON.NextIntent", "AMAZON.ResumeIntent"):
             return ask_current(handler_input, self.content)
+        out = wrap_up(handler_input, self.content)   # a warning sign already heard is said before leaving
         if name == "AMAZON.NavigateHomeIntent":
-            leave(handler_input)
-            return ask(handler_input, Speech().say(phrase("triage_stopped"), phrase("start_over")),
-                       phrase("launch_reprompt"))
-        leave(handler_input)       # stop, cancel, pause: answers cannot be kept, by design
-        return close(handler_input, Speech().say(phrase("triage_goodbye")))
+            return ask(handler_input, out.say(phrase("triage_stopped"), phrase("start_over")), phrase("launch_reprompt"))
+        return close(handler_input, out.say(phrase("triage_goodbye")))   # stop, cancel, pause: answers are not kept
 
 
 class TriageAnswerHandler(_TriageHandler):
@@ -287,17 +289,22 @@ class TriageAnswerHandler(_TriageHandler):
 
     def handle(self, handler_input: HandlerInput) -> Response:
         session(handler_input).pop(conv.OFFER, None)
-        protocol = _protocol(self.content)
+        protocol = self.content.triage
         state = _state(handler_input)
         question = protocol.question(state["current"])
-        answer = read_answer(handler_input, question)
         phrase = self.content.phrases
+        if conv.awaiting(handler_input) != QUESTION:
+            # Something else was said in between (wissen, een oefencommando): this "ja" or "nee"
+            # may answer that, not the question. Ask the question again rather than guess.
+            return ask_current(handler_input, self.content, Speech().say(phrase("triage_back_to_question")))
+        answer = read_answer(handler_input, question)
         if answer is None:
             state["misses"] += 1
             if state["misses"] == 1:
                 return ask_current(handler_input, self.content, Speech().say(phrase("triage_not_understood")),
                                    with_examples=True)
             set_offer(handler_input, "triage_stop")
+            expect_answer(handler_input, QUESTION)        # the question stays open: an answer still counts
             return ask(handler_input, Speech().say(phrase("triage_offer_stop")), phrase("triage_offer_stop"))
         state["answers"][question.id] = answer
         state["asked"].append(question.id)
