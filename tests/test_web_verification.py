@@ -31,35 +31,38 @@ def _name(common_name: str) -> x509.Name:
     return x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, common_name)])
 
 
-def _make_ca(common_name: str, now: datetime):
+def _key_usage(signs_requests: bool) -> x509.KeyUsage:
+    """A leaf signs requests (digital signature); a CA signs certificates."""
+    return x509.KeyUsage(digital_signature=signs_requests, content_commitment=False, key_encipherment=signs_requests,
+                         data_encipherment=False, key_agreement=False, key_cert_sign=not signs_requests,
+                         crl_sign=not signs_requests, encipher_only=False, decipher_only=False)
+
+
+def _certificate(subject: str, issuer: x509.Name | None, issuer_key, now: datetime, extensions):
+    """A month-valid certificate for a fresh key; self-signed when there is no issuer."""
     key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
-    cert = (x509.CertificateBuilder()
-            .subject_name(_name(common_name)).issuer_name(_name(common_name))
-            .public_key(key.public_key()).serial_number(x509.random_serial_number())
-            .not_valid_before(now - timedelta(days=1)).not_valid_after(now + timedelta(days=30))
-            .add_extension(x509.BasicConstraints(ca=True, path_length=None), critical=True)
-            .add_extension(x509.KeyUsage(digital_signature=False, content_commitment=False, key_encipherment=False,
-                                         data_encipherment=False, key_agreement=False, key_cert_sign=True,
-                                         crl_sign=True, encipher_only=False, decipher_only=False), critical=True)
-            .add_extension(x509.SubjectKeyIdentifier.from_public_key(key.public_key()), critical=False)
-            .sign(key, hashes.SHA256()))
-    return cert, key
+    builder = (x509.CertificateBuilder()
+               .subject_name(_name(subject)).issuer_name(issuer or _name(subject))
+               .public_key(key.public_key()).serial_number(x509.random_serial_number())
+               .not_valid_before(now - timedelta(days=1)).not_valid_after(now + timedelta(days=30)))
+    for extension, critical in extensions(key):
+        builder = builder.add_extension(extension, critical=critical)
+    return builder.sign(issuer_key or key, hashes.SHA256()), key
+
+
+def _make_ca(common_name: str, now: datetime):
+    return _certificate(common_name, None, None, now, lambda key: [
+        (x509.BasicConstraints(ca=True, path_length=None), True),
+        (_key_usage(signs_requests=False), True),
+        (x509.SubjectKeyIdentifier.from_public_key(key.public_key()), False)])
 
 
 def _make_leaf(ca, ca_key, now: datetime, san: str = "echo-api.amazon.com"):
-    key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
-    cert = (x509.CertificateBuilder()
-            .subject_name(_name(san)).issuer_name(ca.subject)
-            .public_key(key.public_key()).serial_number(x509.random_serial_number())
-            .not_valid_before(now - timedelta(days=1)).not_valid_after(now + timedelta(days=30))
-            .add_extension(x509.SubjectAlternativeName([x509.DNSName(san)]), critical=False)
-            .add_extension(x509.BasicConstraints(ca=False, path_length=None), critical=True)
-            .add_extension(x509.KeyUsage(digital_signature=True, content_commitment=False, key_encipherment=True,
-                                         data_encipherment=False, key_agreement=False, key_cert_sign=False,
-                                         crl_sign=False, encipher_only=False, decipher_only=False), critical=True)
-            .add_extension(x509.AuthorityKeyIdentifier.from_issuer_public_key(ca_key.public_key()), critical=False)
-            .sign(ca_key, hashes.SHA256()))
-    return cert, key
+    return _certificate(san, ca.subject, ca_key, now, lambda key: [
+        (x509.SubjectAlternativeName([x509.DNSName(san)]), False),
+        (x509.BasicConstraints(ca=False, path_length=None), True),
+        (_key_usage(signs_requests=True), True),
+        (x509.AuthorityKeyIdentifier.from_issuer_public_key(ca_key.public_key()), False)])
 
 
 def _pem(cert) -> bytes:

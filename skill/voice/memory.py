@@ -87,17 +87,17 @@ def remember(handler_input: HandlerInput, **values: Any) -> bool:
     for key in list(attributes):
         if key not in STORED_KEYS:
             attributes.pop(key)
-    try:
-        handler_input.attributes_manager.save_persistent_attributes()
-    except Exception as exc:
-        _failed(handler_input, exc)
-        return False
-    return True
+    return _guarded(handler_input, handler_input.attributes_manager.save_persistent_attributes)
 
 
 def forget_everything(handler_input: HandlerInput) -> bool:
+    return _guarded(handler_input, handler_input.attributes_manager.delete_persistent_attributes)
+
+
+def _guarded(handler_input: HandlerInput, operation) -> bool:
+    """Runs a store operation; a failure is noted, not raised. True when it worked."""
     try:
-        handler_input.attributes_manager.delete_persistent_attributes()
+        operation()
     except Exception as exc:
         _failed(handler_input, exc)
         return False
