@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from typing import Any, Callable
 
+from ask_sdk_core.dispatch_components import AbstractRequestHandler
 from ask_sdk_core.handler_input import HandlerInput
 from ask_sdk_model import Response
 from ask_sdk_model.ui import SimpleCard
@@ -34,6 +35,23 @@ def session(handler_input: HandlerInput) -> dict[str, Any]:
 def trace(handler_input: HandlerInput) -> dict[str, Any]:
     attrs = handler_input.attributes_manager.request_attributes
     return attrs.setdefault(TRACE, {"content_ids": [], "triage": None})
+
+
+class ContentHandler(AbstractRequestHandler):
+    """A request handler that speaks from the loaded content."""
+
+    def __init__(self, content: Content):
+        self.content = content
+
+
+def disclaimer_due(handler_input: HandlerInput, content: Content, out: Speech) -> bool:
+    """Says the disclaimer into `out` the first time in a session; True when it did."""
+    attrs = session(handler_input)
+    if attrs.get(DISCLAIMER):
+        return False
+    attrs[DISCLAIMER] = True
+    out.say(content.phrases("disclaimer"))
+    return True
 
 
 def expect_answer(handler_input: HandlerInput, question: str) -> None:

@@ -53,12 +53,12 @@ class DisclaimerOnFirstAnswer(AbstractResponseInterceptor):
         self.content = content
 
     def process(self, handler_input: HandlerInput, response: Response) -> None:
-        attrs = conv.session(handler_input)
-        if (response is None or response.output_speech is None or attrs.get(conv.DISCLAIMER)
-                or response.should_end_session):
+        if response is None or response.output_speech is None or response.should_end_session:
             return
-        attrs[conv.DISCLAIMER] = True
-        disclaimer = Speech().say(self.content.phrases("disclaimer")).ssml
+        lead = Speech()
+        if not conv.disclaimer_due(handler_input, self.content, lead):
+            return
+        disclaimer = lead.ssml
         response.output_speech.ssml = (disclaimer.removesuffix("</speak>") + " "
                                        + response.output_speech.ssml.removeprefix("<speak>"))
 

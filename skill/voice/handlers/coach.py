@@ -10,7 +10,6 @@ from __future__ import annotations
 from datetime import datetime, timezone
 from typing import Any
 
-from ask_sdk_core.dispatch_components import AbstractRequestHandler
 from ask_sdk_core.handler_input import HandlerInput
 from ask_sdk_core.utils import get_intent_name, is_intent_name, is_request_type
 from ask_sdk_model import Response
@@ -68,9 +67,7 @@ def play(handler_input: HandlerInput, content: Content, routine: Routine, block:
     conv.enter_mode(handler_input, MODE)
     handler_input.attributes_manager.request_attributes[PLAYED] = True
     easier = set((previous or {}).get("easier", [])) | set(_preferred_easier(handler_input)) | set(easier_now)
-    if not attrs.get(conv.DISCLAIMER):            # a one-shot start: the disclaimer first, and timed
-        attrs[conv.DISCLAIMER] = True
-        out.say(phrase("disclaimer"))
+    conv.disclaimer_due(handler_input, content, out)   # a one-shot start: the disclaimer first, and timed
     if lead:
         out.extend(lead)
     if intro:
@@ -275,9 +272,8 @@ def _delete_offer(handler_input: HandlerInput, content: Content, offer: dict, ac
 
 # ---------------------------------------------------------------- handlers
 
-class _CoachHandler(AbstractRequestHandler):
-    def __init__(self, content: Content):
-        self.content = content
+class _CoachHandler(conv.ContentHandler):
+    pass
 
 
 class StartRoutineHandler(_CoachHandler):

@@ -8,7 +8,7 @@ from __future__ import annotations
 import logging
 import traceback
 
-from ask_sdk_core.dispatch_components import AbstractExceptionHandler, AbstractRequestHandler
+from ask_sdk_core.dispatch_components import AbstractExceptionHandler
 from ask_sdk_core.handler_input import HandlerInput
 from ask_sdk_core.utils import is_intent_name, is_request_type
 from ask_sdk_model import Response
@@ -21,10 +21,7 @@ from skill.voice.speech import Speech
 log = logging.getLogger("hamstring.skill")
 
 
-class _Handler(AbstractRequestHandler):
-    def __init__(self, content: Content):
-        self.content = content
-
+class _Handler(conv.ContentHandler):
     def phrase(self, key: str, **values) -> str:
         return self.content.phrases(key, **values)
 
@@ -52,9 +49,7 @@ class LaunchHandler(_Handler):
 
         heard = bool(memory.recall(handler_input, "disclaimer_heard"))
         out = Speech().say(self.phrase("welcome_back" if heard else "welcome"))
-        if not session(handler_input).get(conv.DISCLAIMER):
-            out.say(self.phrase("disclaimer"))        # every session, also for returning listeners
-            session(handler_input)[conv.DISCLAIMER] = True
+        conv.disclaimer_due(handler_input, self.content, out)   # every session, returning listeners too
         if not heard:
             memory.remember(handler_input, disclaimer_heard=True)
         unfinished = launch_offer(handler_input, self.content)

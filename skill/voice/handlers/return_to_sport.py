@@ -4,7 +4,6 @@ Answers stay in the session; nothing of it is stored or logged.
 """
 from __future__ import annotations
 
-from ask_sdk_core.dispatch_components import AbstractRequestHandler
 from ask_sdk_core.handler_input import HandlerInput
 from ask_sdk_core.utils import get_intent_name, is_intent_name, is_request_type
 from ask_sdk_model import Response
@@ -60,10 +59,7 @@ def _start_offer(handler_input: HandlerInput, content: Content, offer: dict, acc
     return anything_else(handler_input, content, okay=True)
 
 
-class StartCheckHandler(AbstractRequestHandler):
-    def __init__(self, content: Content):
-        self.content = content
-
+class StartCheckHandler(conv.ContentHandler):
     def can_handle(self, handler_input: HandlerInput) -> bool:
         return is_intent_name("ReturnToSportCheckIntent")(handler_input)
 
@@ -71,11 +67,9 @@ class StartCheckHandler(AbstractRequestHandler):
         return start_check(handler_input, self.content)
 
 
-class CheckAnswerHandler(AbstractRequestHandler):
+class CheckAnswerHandler(conv.ContentHandler):
     """ja moves on; nee or weet ik niet ends with what to work on first; help explains the question."""
 
-    def __init__(self, content: Content):
-        self.content = content
 
     def can_handle(self, handler_input: HandlerInput) -> bool:
         if not (in_check(handler_input) and is_request_type("IntentRequest")(handler_input)):

@@ -1,7 +1,6 @@
 """Topic answers: the short answer first, then further parts offered with "Wil je meer weten?"."""
 from __future__ import annotations
 
-from ask_sdk_core.dispatch_components import AbstractRequestHandler
 from ask_sdk_core.handler_input import HandlerInput
 from ask_sdk_core.utils import get_intent_name, is_intent_name, is_request_type
 from ask_sdk_model import Response
@@ -81,11 +80,8 @@ def anything_else(handler_input: HandlerInput, content: Content, lead: Speech) -
     return ask(handler_input, lead, content.phrases("anything_else_reprompt"))
 
 
-class TopicIntentHandler(AbstractRequestHandler):
+class TopicIntentHandler(conv.ContentHandler):
     """Every topic intent named in content/topics.yaml, and TopicIntent with an {onderwerp} slot."""
-
-    def __init__(self, content: Content):
-        self.content = content
 
     def can_handle(self, handler_input: HandlerInput) -> bool:
         if not is_request_type("IntentRequest")(handler_input):
@@ -107,11 +103,8 @@ class TopicIntentHandler(AbstractRequestHandler):
         return speak_part(handler_input, self.content, topic, 0)
 
 
-class TopicNavigationHandler(AbstractRequestHandler):
+class TopicNavigationHandler(conv.ContentHandler):
     """"volgende" and "vorige" while listening to a topic move between its parts."""
-
-    def __init__(self, content: Content):
-        self.content = content
 
     def can_handle(self, handler_input: HandlerInput) -> bool:
         return (session(handler_input).get(conv.TOPIC) is not None

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from ask_sdk_core.dispatch_components import AbstractRequestHandler
 from ask_sdk_core.handler_input import HandlerInput
 from ask_sdk_core.utils import get_intent_name, is_intent_name, is_request_type
 from ask_sdk_model import Response
@@ -199,9 +198,8 @@ def _stopped(handler_input: HandlerInput, content: Content) -> Response:
 
 # ---------------------------------------------------------------- handlers
 
-class _TriageHandler(AbstractRequestHandler):
-    def __init__(self, content: Content):
-        self.content = content
+class _TriageHandler(conv.ContentHandler):
+    pass
 
 
 class StartTriageHandler(_TriageHandler):
