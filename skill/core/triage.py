@@ -76,9 +76,10 @@ class Question:
     help: str
     examples: str
     choices: tuple[Choice, ...] = ()
-    ask_if: tuple[Condition, ...] = ()
+    ask_if: tuple[tuple[Condition, ...], ...] = ()     # alternatives: asked when any one of them holds
     minimum: float | None = None
     maximum: float | None = None
+    yes_from_days: float | None = None                  # yes/no: a duration this long or longer means yes
 
     @property
     def unit(self) -> str:
@@ -86,6 +87,14 @@ class Question:
 
     def choice_label(self, choice_id: str) -> str:
         return next((c.label for c in self.choices if c.id == choice_id), choice_id)
+
+
+@dataclass(frozen=True)
+class Basis:
+    """Why a rule exists and where that comes from, for the reviewing physiotherapist."""
+
+    why: str
+    source: str
 
 
 @dataclass(frozen=True)
@@ -97,6 +106,7 @@ class Rule:
     if_unsure: str | None = None
     grade: int | None = None
     red_flag: str | None = None
+    basis: Basis | None = None
 
     def state(self, answers: Mapping[str, Answer]) -> str:
         """"fired", "unsure", "open" (could still fire) or "out"."""
@@ -130,6 +140,15 @@ class Outcome:
 
 
 @dataclass(frozen=True)
+class EmergencySign:
+    """A sign the listener names at any moment ("ik krijg geen lucht"): what to do now, and why."""
+
+    id: str
+    why: str
+    advice: str | None = None            # overrides the emergency urgency's advice
+
+
+@dataclass(frozen=True)
 class Result:
     """What the triage concluded (so far)."""
 
@@ -139,6 +158,7 @@ class Result:
     grade: int | None
     red_flags: tuple[str, ...]
     unsure: bool
+    capped: bool = False                 # the question limit was reached with rules still open
 
     def trace(self) -> dict[str, Any]:
         return {"urgency": self.urgency, "grade": self.grade, "red_flags": list(self.red_flags)}
@@ -153,6 +173,8 @@ class Protocol:
     safety_net: Mapping[str, str]        # urgency -> when to call after all
     step_sets: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
     max_questions: int = MAX_QUESTIONS
+    emergency_signs: Mapping[str, EmergencySign] = field(default_factory=dict)
+    volunteered: Mapping[str, Mapping[str, Answer]] = field(default_factory=dict)   # sign id -> answers
 
     def question(self, question_id: str) -> Question:
         return next(q for q in self.questions if q.id == question_id)
@@ -193,10 +215,10 @@ class Protocol:
                 beat.append(rule)        # as urgent, but a warning sign changes what to tell
         return beat
 
-    def asked_if_ok(self, question: Question, answers: Mapping[str, Answer]) -> bool | None:
-        """True when ask_if holds, False when it does not, None while it cannot be judged yet."""
+    @staticmethod
+    def _alternative_ok(conditions: tuple[Condition, ...], answers: Mapping[str, Answer]) -> bool | None:
         waiting = False
-        for condition in question.ask_if:
+        for condition in conditions:
             if condition.question not in answers:
                 waiting = True
                 continue
@@ -204,13 +226,45 @@ class Protocol:
                 return False
         return None if waiting else True
 
-    def next_question(self, answers: Mapping[str, Answer]) -> Question | None:
-        """The next question to ask, or None when the outcome can no longer change."""
+    def asked_if_ok(self, question: Question, answers: Mapping[str, Answer]) -> bool | None:
+        """True when ask_if holds (any one alternative), False when none can, None while it cannot be judged yet."""
+        if not question.ask_if:
+            return True
+        verdicts = [self._alternative_ok(alt, answers) for alt in question.ask_if]
+        if True in verdicts:
+            return True
+        return False if all(v is False for v in verdicts) else None
+
+    def next_question(self, answers: Mapping[str, Answer], asked: int | None = None) -> Question | None:
+        """The next question to ask, or None when the outcome can no longer change or `asked` (by
+        default the number of answers) reached the question limit."""
+        if (len(answers) if asked is None else asked) >= self.max_questions:
+            return None
+        return self._wanted_question(answers)
+
+    def conclude(self, answers: Mapping[str, Answer], asked: int | None = None) -> Result | None:
+        """The outcome once no question is left. When the question limit cut the conversation short,
+        every rule still open counts as if its questions were answered "weet ik niet": more care,
+        never less."""
+        if (len(answers) if asked is None else asked) < self.max_questions or self._wanted_question(answers) is None:
+            return self.result(answers)
+        filled = dict(answers)
+        for question in self.questions:                 # in order: ask_if looks back at earlier answers
+            if question.id not in filled and self.asked_if_ok(question, filled) is not False:
+                filled[question.id] = UNKNOWN
+        result = self.result(filled)
+        settled = self.result(answers)
+        if result is None or (settled is not None and RANK[settled.urgency] >= RANK[result.urgency]):
+            return settled
+        return Result(result.urgency, result.rule, result.outcome, result.grade, result.red_flags, True, capped=True)
+
+    def _wanted_question(self, answers: Mapping[str, Answer]) -> Question | None:
         current = self.result(answers)
         wanted = {c.question for rule in self._could_beat(answers, current) for c in rule.when}
         for question in reversed(self.questions):      # what a wanted question waits on is wanted too
             if question.id in wanted:
-                wanted |= {c.question for c in question.ask_if}
+                wanted |= {c.question for alt in question.ask_if
+                           if self._alternative_ok(alt, answers) is not False for c in alt}
         for question in self.questions:
             if question.id in answers or question.id not in wanted:
                 continue
@@ -236,8 +290,8 @@ class Protocol:
         """Every conversation the protocol allows: (questions and answers, result)."""
         def walk(answers: dict[str, Answer], asked: list[tuple[str, Answer]]):
             question = self.next_question(answers)
-            if question is None or len(asked) > len(self.questions):
-                yield asked, self.result(answers)
+            if question is None:
+                yield asked, self.conclude(answers)
                 return
             for value in self.answer_domain(question):
                 answers[question.id] = value
@@ -249,8 +303,8 @@ class Protocol:
 def _ask_if_rules(questions: Iterable[Question]) -> Iterable[Rule]:
     """ask_if conditions as pseudo-rules, so their thresholds join the answer domain."""
     for q in questions:
-        if q.ask_if:
-            yield Rule(f"ask_if:{q.id}", q.ask_if, "self_care", "")
+        for alternative in q.ask_if:
+            yield Rule(f"ask_if:{q.id}", alternative, "self_care", "")
 
 
 # ---------------------------------------------------------------- loading and validation
@@ -311,16 +365,21 @@ def parse_protocol(doc: Document, topic_ids: Iterable[str] = (), routine_ids: It
         if raw["kind"] != "choice" and raw.get("choices"):
             problems.append(doc.problem(here + ("choices",), "alleen een keuzevraag heeft keuzes"))
         ask_if = []
-        for qid, value in (raw.get("ask_if") or {}).items():
-            condition = _condition(doc, here + ("ask_if", qid), qid, value, raw_questions, problems)
-            if condition:
-                ask_if.append(condition)
+        for a, (alt_path, alternative) in enumerate(_ask_if_alternatives(raw)):
+            conditions = []
+            for qid, value in alternative.items():
+                condition = _condition(doc, here + alt_path + (qid,), qid, value, raw_questions, problems)
+                if condition:
+                    conditions.append(condition)
+            ask_if.append(tuple(conditions))
+        if raw.get("yes_from_days") is not None and raw["kind"] != "yes_no":
+            problems.append(doc.problem(here + ("yes_from_days",), "yes_from_days hoort alleen bij een ja/nee-vraag"))
         questions.append(Question(
             raw["id"], raw["kind"], " ".join(raw["ask"].split()), " ".join(raw["help"].split()),
             " ".join(raw["examples"].split()),
             tuple(Choice(c["id"], c["label"]) for c in raw.get("choices", [])), tuple(ask_if),
             raw.get("min", 0 if raw["kind"] in ("scale", "number", "duration") else None),
-            raw.get("max", 10 if raw["kind"] == "scale" else None)))
+            raw.get("max", 10 if raw["kind"] == "scale" else None), raw.get("yes_from_days")))
     problems += _cycles(doc, data["questions"])
 
     all_choices: dict[str, str] = {}
@@ -343,8 +402,13 @@ def parse_protocol(doc: Document, topic_ids: Iterable[str] = (), routine_ids: It
             problems.append(doc.problem(here + ("outcome",), f"de uitkomst '{raw['outcome']}' bestaat niet"))
         if raw.get("if_unsure") and RANK[raw["if_unsure"]] > RANK[raw["urgency"]]:
             problems.append(doc.problem(here + ("if_unsure",), "bij twijfel kan het advies niet dringender zijn dan bij zekerheid"))
+        basis = raw.get("basis")
+        if basis:
+            for key in ("why", "source"):
+                problems += check_text(doc, here + ("basis", key), basis[key], 400)
         rules.append(Rule(raw["id"], tuple(conditions), raw["urgency"], raw["outcome"], raw.get("if_unsure"),
-                          raw.get("grade"), raw.get("red_flag")))
+                          raw.get("grade"), raw.get("red_flag"),
+                          Basis(" ".join(basis["why"].split()), " ".join(basis["source"].split())) if basis else None))
     if not rules or rules[-1].when:
         problems.append(doc.problem(("rules",), "de laatste regel heeft geen voorwaarden (when: {}), zodat er altijd een uitkomst is"))
     ids = [r.id for r in rules]
@@ -389,18 +453,68 @@ def parse_protocol(doc: Document, topic_ids: Iterable[str] = (), routine_ids: It
                 problems.append(doc.problem((name,), f"de tekst voor '{code}' ontbreekt"))
             else:
                 problems += check_text(doc, (name, code), table[code], 500)
+    signs = {}
+    for i, raw in enumerate(data.get("emergency_signs") or []):
+        here = ("emergency_signs", i)
+        if raw["id"] in signs:
+            problems.append(doc.problem(here + ("id",), f"het noodsignaal '{raw['id']}' staat er twee keer in"))
+        for key in ("why", "advice"):
+            if raw.get(key):
+                problems += check_text(doc, here + (key,), raw[key], 300)
+        signs[raw["id"]] = EmergencySign(raw["id"], " ".join(raw["why"].split()),
+                                         " ".join(raw["advice"].split()) if raw.get("advice") else None)
+    if signs and "general" not in signs:
+        problems.append(doc.problem(("emergency_signs",), "er ontbreekt een noodsignaal met id 'general': dat zegt de skill als het signaal niet precies te plaatsen is"))
+    volunteered = {}
+    questions_by_id = {q.id: q for q in questions}
+    for sign, raw_answers in (data.get("volunteered") or {}).items():
+        answers = {}
+        for qid, value in raw_answers.items():
+            where = ("volunteered", sign, qid)
+            question = questions_by_id.get(qid)
+            if question is None:
+                problems.append(doc.problem(where, f"de vraag '{qid}' bestaat niet"))
+            elif not _fits(question, value):
+                problems.append(doc.problem(where, f"'{value}' is geen antwoord op '{qid}' ({_expected(question)})"))
+            else:
+                answers[qid] = value
+        volunteered[sign] = answers
     if problems:
         return None, problems
 
     protocol = Protocol(tuple(questions), tuple(rules), outcomes, advice, safety, step_sets,
-                        data.get("max_questions", MAX_QUESTIONS))
+                        data.get("max_questions", MAX_QUESTIONS), signs, volunteered)
     problems += _check_paths(doc, protocol, order)
     return (None if problems else protocol), problems
 
 
+def _ask_if_alternatives(raw_question: dict) -> list[tuple[tuple, dict]]:
+    """`ask_if` as written: one set of conditions, or a list of sets (any one of them will do)."""
+    ask_if = raw_question.get("ask_if") or {}
+    if isinstance(ask_if, list):
+        return [(("ask_if", i), alt or {}) for i, alt in enumerate(ask_if)]
+    return [(("ask_if",), ask_if)]
+
+
+def _fits(question: Question, value: Any) -> bool:
+    if question.kind == "yes_no":
+        return isinstance(value, bool)
+    if question.kind == "choice":
+        return value in {c.id for c in question.choices}
+    return isinstance(value, (int, float)) and not isinstance(value, bool)
+
+
+def _expected(question: Question) -> str:
+    if question.kind == "yes_no":
+        return "schrijf true of false"
+    if question.kind == "choice":
+        return "kies uit " + ", ".join(c.id for c in question.choices)
+    return "schrijf een getal"
+
+
 def _cycles(doc: Document, raw_questions: list[dict]) -> list[Problem]:
     """ask_if must point back to earlier questions; a loop would mean neither is ever asked."""
-    graph = {q["id"]: list((q.get("ask_if") or {}).keys()) for q in raw_questions}
+    graph = {q["id"]: [qid for _, alt in _ask_if_alternatives(q) for qid in alt] for q in raw_questions}
     problems: list[Problem] = []
     state: dict[str, int] = {}
     reported: set[frozenset] = set()
@@ -427,9 +541,10 @@ def _cycles(doc: Document, raw_questions: list[dict]) -> list[Problem]:
     if not problems:
         position = {q["id"]: i for i, q in enumerate(raw_questions)}
         for i, q in enumerate(raw_questions):
-            for dep in (q.get("ask_if") or {}):
-                if dep in position and position[dep] > i:
-                    problems.append(doc.problem(("questions", i, "ask_if", dep), f"'{dep}' komt later in de lijst; zet de vraag waarvan deze afhangt ervoor"))
+            for alt_path, alternative in _ask_if_alternatives(q):
+                for dep in alternative:
+                    if dep in position and position[dep] > i:
+                        problems.append(doc.problem(("questions", i) + alt_path + (dep,), f"'{dep}' komt later in de lijst; zet de vraag waarvan deze afhangt ervoor"))
     return problems
 
 

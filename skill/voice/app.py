@@ -14,7 +14,7 @@ from ask_sdk_core.skill_builder import CustomSkillBuilder
 
 from skill.core.content import Content, load_content
 from skill.voice import interceptors
-from skill.voice.handlers import coach, common, return_to_sport, topics, triage
+from skill.voice.handlers import coach, common, emergency, return_to_sport, topics, triage
 
 log = logging.getLogger("hamstring.skill")
 
@@ -26,6 +26,7 @@ def build_skill(content: Content | None = None, *, skill_id: str | None = None,
     builder.skill_id = skill_id
 
     for handler in (
+        emergency.EmergencyHandler(content),         # outranks every dialogue: heard in every state
         common.LaunchHandler(content),
         coach.StartRoutineHandler(content),
         coach.CoachCommandHandler(content),

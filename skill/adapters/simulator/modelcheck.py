@@ -265,6 +265,28 @@ def check_triage(model: dict[str, Any], content) -> list[Finding]:
     for slot_id in sorted(slot_ids - set(choices)):
         found.append(Finding(f"{MODEL_NAME}, types ({', '.join(sorted(types))}).{slot_id}",
                              "deze waarde hoort bij geen enkele keuze in content/triage.yaml"))
+    found += _slot_ids_match(language, intents, "EmergencyIntent", set(content.triage.emergency_signs),
+                             "emergency_signs")
+    found += _slot_ids_match(language, intents, "StartTriageIntent", set(content.triage.volunteered), "volunteered")
+    return found
+
+
+def _slot_ids_match(language: dict[str, Any], intents: dict[str, Any], intent: str, wanted: set[str],
+                    section: str) -> list[Finding]:
+    """Every value of the intent's custom slot types has its entry in content/triage.yaml, and back."""
+    found: list[Finding] = []
+    if intent not in intents:
+        if wanted:
+            found.append(Finding(f"{MODEL_NAME}, intents", f"de intent {intent} ontbreekt; content/triage.yaml ({section}) heeft hem nodig"))
+        return found
+    types = {s["type"] for s in intents[intent].get("slots", []) if not s["type"].startswith("AMAZON.")}
+    slot_ids = {v.get("id") for t in language.get("types", []) if t["name"] in types for v in t.get("values", [])}
+    for slot_id in sorted(slot_ids - wanted):
+        found.append(Finding(f"{MODEL_NAME}, types ({', '.join(sorted(types))}).{slot_id}",
+                             f"deze waarde staat niet onder {section} in content/triage.yaml"))
+    for entry in sorted(wanted - slot_ids):
+        found.append(Finding(f"content/triage.yaml, {section}.{entry}",
+                             f"het model kent deze waarde niet; voeg een waarde met id '{entry}' toe aan het slottype van {intent}"))
     return found
 
 

@@ -19,6 +19,7 @@ from skill.voice.conversation import (anything_else, ask, close, expect_answer, 
 from skill.voice.slots import number_value, resolved_id
 from skill.voice.speech import Speech
 
+COMPLAINT_SLOTS = ("klacht", "extra")   # StartTriageIntent: what the listener told unasked
 MODE = "triage"
 STATE = "triage"                 # session attribute: {"answers": {...}, "asked": [...], "current": id, "misses": n}
 QUESTION = "triage"              # what conv.AWAITING holds while a triage question is open
@@ -55,6 +56,9 @@ def read_answer(handler_input: HandlerInput, question: Question) -> Any:
             return True
         if intent == "AMAZON.NoIntent":
             return False
+        if question.yes_from_days is not None and intent == "DurationAnswerIntent":
+            days = _days(handler_input)           # "al twee weken" answers "langer dan een week?"
+            return None if days is None else days >= question.yes_from_days
         return None
     if question.kind in ("scale", "number") and intent == "NumberAnswerIntent":
         value = number_value(handler_input, "getal")
@@ -99,8 +103,19 @@ def ask_current(handler_input: HandlerInput, content: Content, lead: Speech | No
     return ask(handler_input, out, Speech().say(question.ask, question.examples))
 
 
-def start(handler_input: HandlerInput, content: Content, lead: Speech | None = None) -> Response:
-    conv.enter_mode(handler_input, MODE, STATE, {"answers": {}, "asked": [], "current": None, "misses": 0})
+def volunteered(handler_input: HandlerInput, content: Content) -> dict[str, Any]:
+    """Answers the listener gave before being asked ("mijn kuit is dik en rood"), from the KLACHT slots."""
+    answers: dict[str, Any] = {}
+    for slot in COMPLAINT_SLOTS:
+        answers.update(content.triage.volunteered.get(resolved_id(handler_input, slot) or "", {}))
+    return answers
+
+
+def start(handler_input: HandlerInput, content: Content, lead: Speech | None = None,
+          answers: dict[str, Any] | None = None) -> Response:
+    """Starts the questions; what the listener already told is filled in and not asked again."""
+    conv.enter_mode(handler_input, MODE, STATE, {"answers": dict(answers or {}), "asked": [], "current": None,
+                                                 "misses": 0})
     out = (lead or Speech()).say(content.phrases("triage_intro"))
     return advance(handler_input, content, out)
 
@@ -109,33 +124,53 @@ def advance(handler_input: HandlerInput, content: Content, out: Speech) -> Respo
     """Asks the next question, or speaks the outcome when the answers settle it."""
     state = _state(handler_input)
     protocol = content.triage
-    question = protocol.next_question(state["answers"])
+    question = protocol.next_question(state["answers"], asked=len(state["asked"]))
     if question is None:
-        return speak_outcome(handler_input, content, protocol.result(state["answers"]), out)
+        return speak_outcome(handler_input, content, protocol.conclude(state["answers"], asked=len(state["asked"])), out)
     state["current"] = question.id
     state["misses"] = 0
     return ask_current(handler_input, content, out)
 
 
 def speak_outcome(handler_input: HandlerInput, content: Content, result: Result, out: Speech) -> Response:
-    """Urgency and what to do now, the hedged estimate, first steps, the safety net, the offer."""
+    """The first outcome response stays short: who to contact and how soon, when to escalate, that it
+    is no diagnosis. An emergency adds why in one sentence and ends the session, so the listener
+    can call; anything else offers the explanation and the first steps on request."""
     protocol = content.triage
     outcome = protocol.outcomes[result.outcome]
     phrase = content.phrases
     conv.leave_mode(handler_input)
     _state(handler_input)["current"] = None      # answers stay in this session only, for "vorige vraag"
-    expect_answer(handler_input, OUTCOME)
     trace(handler_input)["triage"] = result.trace()
 
     out.paragraph(outcome.advice if outcome.advice and not result.unsure else protocol.advice[result.urgency])
-    if result.unsure:
+    if result.capped:
+        out.say(phrase("triage_capped"))
+    elif result.unsure:
         out.say(phrase("triage_unsure"))
-    out.paragraph(outcome.estimate)
-    if outcome.steps:
-        intro = phrase("triage_steps_intro") if result.urgency in ("self_care", "physio") else phrase("triage_steps_until")
-        out.paragraph(" ".join((intro,) + outcome.steps))
+    if result.urgency == "emergency":
+        out.say(outcome.estimate, *outcome.steps)
+        out.say(outcome.safety_net or protocol.safety_net[result.urgency], phrase("triage_no_diagnosis"))
+        return close(handler_input, out.say(phrase("emergency_end")))
+    expect_answer(handler_input, OUTCOME)
     out.paragraph(outcome.safety_net or protocol.safety_net[result.urgency])
     out.say(phrase("triage_no_diagnosis"))
+    set_offer(handler_input, "triage_details", outcome=outcome.id, urgency=result.urgency)
+    out.say(phrase("triage_details_offer"))
+    return ask(handler_input, out, phrase("triage_details_reprompt"))
+
+
+def speak_details(handler_input: HandlerInput, content: Content, outcome_id: str, urgency: str) -> Response:
+    """On request after the outcome: what it may be, the first steps, then the matching offer."""
+    protocol = content.triage
+    outcome = protocol.outcomes.get(outcome_id)
+    if outcome is None or urgency not in protocol.advice:
+        return anything_else(handler_input, content)
+    phrase = content.phrases
+    out = Speech().paragraph(outcome.estimate)
+    if outcome.steps:
+        intro = phrase("triage_steps_intro") if urgency in ("self_care", "physio") else phrase("triage_steps_until")
+        out.paragraph(" ".join((intro,) + outcome.steps))
     if outcome.offer_routine and outcome.offer_routine in content.coach.routines:
         topic = outcome.offer_topic if outcome.offer_topic in content.topics else None
         return offer_routine(handler_input, content, outcome.offer_routine, out, then_topic=topic)
@@ -176,6 +211,13 @@ def _start_offer(handler_input: HandlerInput, content: Content, offer: dict, acc
     return anything_else(handler_input, content, okay=True)
 
 
+@offer_handler("triage_details")
+def _details_offer(handler_input: HandlerInput, content: Content, offer: dict, accepted: bool) -> Response:
+    if accepted:
+        return speak_details(handler_input, content, str(offer.get("outcome")), str(offer.get("urgency")))
+    return anything_else(handler_input, content, okay=True)
+
+
 @offer_handler("resume_triage")
 def _resume_offer(handler_input: HandlerInput, content: Content, offer: dict, accepted: bool) -> Response:
     if accepted and in_triage(handler_input):
@@ -209,7 +251,7 @@ class StartTriageHandler(_TriageHandler):
         return is_intent_name("StartTriageIntent")(handler_input) and not in_triage(handler_input)
 
     def handle(self, handler_input: HandlerInput) -> Response:
-        return start(handler_input, self.content)
+        return start(handler_input, self.content, answers=volunteered(handler_input, self.content))
 
 
 class CorrectAfterOutcomeHandler(_TriageHandler):
@@ -261,6 +303,14 @@ class TriageControlHandler(_TriageHandler):
             return ask_current(handler_input, self.content, Speech().say(phrase("triage_back")))
         if name == "AMAZON.StartOverIntent":
             return start(handler_input, self.content, Speech().say(phrase("triage_restart")))
+        if name == "StartTriageIntent" and volunteered(handler_input, self.content):
+            # "ik hoorde een knak", "mijn kuit is dik": information, taken as answers, never asked again.
+            told = {qid: value for qid, value in volunteered(handler_input, self.content).items()
+                    if qid not in state["answers"]}
+            state["answers"].update(told)
+            if state["current"] in told:
+                state["asked"].append(state["current"])
+            return advance(handler_input, self.content, Speech())
         if name == "StartTriageIntent":
             # Mid-triage this is more often an answer misheard ("ja, mijn been doet pijn") than a wish
             # to start again: keep the answers, ask the question again. "opnieuw beginnen" restarts.
