@@ -110,3 +110,8 @@ def test_a_comma_inside_flow_braces_is_explained(broken):
     assert_reported(broken("            easier:\n              name: stevig wandelen\n              instruction: Wandel stevig door, met grote passen.\n",
                 "            easier: {name: stevig wandelen, instruction: Wandel stevig door, met grote passen.}\n"),
          "tekst na een komma binnen { }")
+
+
+def test_a_routine_of_its_own_pain_rule_is_checked_like_the_general_one(broken):
+    assert_reported(broken("    pain_rule: >-\n      Let op je pijn. In deze fase", "    pain_rule: >-\n      Let op je pijn & in deze fase"),
+                    "content/routines.yaml, regel", ".pain_rule", "schrijf 'en'")

@@ -143,3 +143,11 @@ def test_all_problems_are_reported_at_once(broken):
     with pytest.raises(ContentError) as caught:
         load_content(broken.dir)
     assert len(caught.value.problems) >= 3
+
+
+def test_a_topic_offering_two_things_at_its_end_is_refused(broken):
+    error = broken("topics.yaml", "    offer_triage: true\n", "    offer_triage: true\n    offer_check: true\n")
+    problem = next(p for p in error.problems if "hooguit één ding" in p.message)
+    assert problem.file == "content/topics.yaml"
+    assert problem.key.startswith("topics[") and problem.key.endswith(".offer_triage")
+    assert "offer_check en offer_triage" in problem.message

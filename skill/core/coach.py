@@ -60,6 +60,7 @@ class Routine:
     blocks: tuple[Block, ...]
     minutes: tuple[float, float]
     phase: int | None = None
+    pain_rule: str | None = None      # replaces the general pain rule for this routine
 
     def exercise_ids(self) -> list[str]:
         return [e.id for b in self.blocks for e in b.exercises]
@@ -76,6 +77,10 @@ class Coach:
 
     def routine(self, routine_id: str) -> Routine:
         return self.routines[routine_id]
+
+    def pain_rule_for(self, routine: Routine) -> str:
+        """What is said about pain at the start of a routine: its own rule, else the general one."""
+        return routine.pain_rule or self.pain_rule
 
     def rehab_phase(self, phase: int) -> Routine | None:
         return next((r for r in self.routines.values() if r.kind == "rehab" and r.phase == phase), None)
@@ -198,6 +203,8 @@ def parse_coach(doc: Document) -> tuple[Coach | None, list[Problem]]:
             problems.append(doc.problem(here + ("id",), f"de sessie '{raw['id']}' staat er twee keer in"))
         for key in ("title", "intro", "outro"):
             problems += check_text(doc, here + (key,), raw[key], 600)
+        if "pain_rule" in raw:
+            problems += check_text(doc, here + ("pain_rule",), raw["pain_rule"], 400)
         if raw["kind"] == "rehab" and "phase" not in raw:
             problems.append(doc.problem(here, "een revalidatiesessie heeft een fase (phase: 1, 2 of 3)"))
         blocks = []
@@ -227,7 +234,8 @@ def parse_coach(doc: Document) -> tuple[Coach | None, list[Problem]]:
             blocks.append(Block(raw_block["title"].strip(), tuple(exercises)))
         routines[raw["id"]] = Routine(raw["id"], raw["kind"], raw["title"].strip(), " ".join(raw["intro"].split()),
                                       " ".join(raw["outro"].split()), tuple(blocks),
-                                      (raw["minutes"]["min"], raw["minutes"]["max"]), raw.get("phase"))
+                                      (raw["minutes"]["min"], raw["minutes"]["max"]), raw.get("phase"),
+                                      " ".join(raw["pain_rule"].split()) if "pain_rule" in raw else None)
     if problems:
         return None, problems
     coach = Coach(routines, cues, " ".join(data["pain_rule"].split()))
@@ -249,7 +257,7 @@ BLOCK_FRAME_SECONDS = 15.0
 def block_overhead_seconds(coach: Coach, routine: Routine, block_index: int) -> float:
     extra = BLOCK_FRAME_SECONDS
     if block_index == 0:
-        extra += speaking_seconds(routine.intro) + speaking_seconds(coach.pain_rule)
+        extra += speaking_seconds(routine.intro) + speaking_seconds(coach.pain_rule_for(routine))
     return extra
 
 

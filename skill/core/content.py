@@ -106,6 +106,7 @@ PHRASES: dict[str, frozenset[str]] = {key: frozenset(names) for key, names in {
     "delete_kept": (),
     "rts_answer_hint": (),
     "rts_offer": (),
+    "symptom_check_offer": (),
     "rts_back_to_question": (),
     "error": (),
     "error_reprompt": (),
@@ -135,6 +136,7 @@ class Topic:
     related: tuple[str, ...]
     offer_routine: str | None = None     # offered at the end: a coach routine ("rehab_1")
     offer_check: bool = False            # offered at the end: the return-to-sport check
+    offer_triage: bool = False           # offered at the end: the questions about your complaints
 
     @property
     def parts(self) -> tuple[str, ...]:
@@ -227,7 +229,11 @@ def _parse_topics(doc: Document) -> tuple[dict[str, Topic], list[Problem]]:
             problems += check_text(doc, here + ("more", j), part)
         topics[raw["id"]] = Topic(raw["id"], raw["intent"], raw["title"].strip(), raw["short"].strip(),
                                   tuple(p.strip() for p in raw["more"]), tuple(raw["related"]),
-                                  raw.get("offer_routine"), bool(raw.get("offer_check", False)))
+                                  raw.get("offer_routine"), bool(raw.get("offer_check", False)),
+                                  bool(raw.get("offer_triage", False)))
+        offers = [key for key in ("offer_routine", "offer_check", "offer_triage") if raw.get(key)]
+        if len(offers) > 1:
+            problems.append(doc.problem(here + (offers[1],), f"een onderwerp biedt aan het eind hooguit één ding aan; kies uit {' en '.join(offers)}"))
     index = {raw["id"]: i for i, raw in reversed(list(enumerate(doc.data["topics"])))}   # first occurrence
     intents: dict[str, str] = {}
     for topic in topics.values():

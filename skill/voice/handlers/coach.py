@@ -71,7 +71,7 @@ def play(handler_input: HandlerInput, content: Content, routine: Routine, block:
     if lead:
         out.extend(lead)
     if intro:
-        out.say(routine.intro, coach.pain_rule)
+        out.say(routine.intro, coach.pain_rule_for(routine))
     spec = routine.blocks[block]
     if announce if announce is not None else first == 0:
         out.say(coach.cue("block_start", nummer=words(block + 1), titel=spec.title))

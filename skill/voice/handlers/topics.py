@@ -40,7 +40,8 @@ def speak_part(handler_input: HandlerInput, content: Content, topic: Topic, part
 
 def offer_next_topic(handler_input: HandlerInput, content: Content, topic: Topic, out: Speech,
                      card: tuple[str, str] | None = None) -> Response:
-    """At the end of a topic: offer exercises or the check it leads to, else the first related topic."""
+    """At the end of a topic: offer exercises, the sport check or the symptom questions it leads to,
+    else the first related topic."""
     phrase = content.phrases
     routine = content.coach.routines.get(topic.offer_routine) if topic.offer_routine else None
     if routine is not None:
@@ -51,6 +52,10 @@ def offer_next_topic(handler_input: HandlerInput, content: Content, topic: Topic
         set_offer(handler_input, "start_check")
         out.say(phrase("rts_offer"))
         return ask(handler_input, out, phrase("rts_offer"), card=card)
+    if topic.offer_triage:
+        set_offer(handler_input, "start_triage")
+        out.say(phrase("symptom_check_offer"))
+        return ask(handler_input, out, phrase("symptom_check_offer"), card=card)
     for other_id in topic.related:
         other = content.topics[other_id]
         set_offer(handler_input, "related", topic=other_id)
