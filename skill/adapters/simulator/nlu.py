@@ -55,6 +55,8 @@ QUESTION_WORDS = frozenset({"hoe", "hoelang", "hoeveel", "wat", "wanneer", "waar
 QUESTION_WEIGHT = 1.0
 CONNECTORS = frozenset({"om", "of", "naar", "over", "voor", "en", "me", "mij", "dat"})
 FALLBACK = "AMAZON.FallbackIntent"
+# What may follow "ja" or "nee" as its explanation rather than as a request of its own: "ja, al twee weken".
+EXPLANATIONS = frozenset({"DurationAnswerIntent", "NumberAnswerIntent", "ChoiceAnswerIntent", "DontKnowIntent"})
 
 _SLOT_REF = re.compile(r"\{(\w+)\}")
 
@@ -356,7 +358,7 @@ class Nlu:
         exact = self._exact(text) or self._exact(self.correct(text))
         if exact and _resolved(exact):
             return exact
-        answer = self._yes_no_first(text)
+        answer = self._yes_no_first(text) or self._value_first(text)
         if answer is not None and exact is None:
             return answer
         similar = self._similar(self.correct(text))
@@ -377,9 +379,33 @@ class Nlu:
         if len(words) < 2 or words[0] not in self.answer_words:
             return None
         request = self._exact(" ".join(words[1:]))
-        if request is not None and request.intent != self.answer_words[words[0]] and _resolved(request):
+        if (request is not None and request.intent != self.answer_words[words[0]] and _resolved(request)
+                and request.intent not in EXPLANATIONS):
             return None
         return Understanding("intent", self.answer_words[words[0]], {}, confidence=1.0, method="answer word")
+
+    def _value_first(self, text: str) -> Understanding | None:
+        """"plotseling, toen ik me bukte", "gewoon lopen, alleen stijf": like an answer word, a value said
+        first and then explained. The intent that takes that value on its own ("{keuze}") gets it,
+        unless the rest is itself a request."""
+        words = text.split()
+        for size in range(min(6, len(words) - 1), 0, -1):
+            head, rest = " ".join(words[:size]), " ".join(words[size:])
+            for sample in self.samples:
+                if sample.literal_tokens or len(sample.slots) != 1:
+                    continue
+                type_name = self.intent_slots[sample.intent].get(sample.slots[0], "")
+                value = self.types.values.get(type_name, {}).get(head)
+                if value is None:
+                    continue
+                request = self._exact(rest)
+                if request is not None and _resolved(request):
+                    return None
+                slots = self._empty_slots(sample.intent)
+                fill = slots[sample.slots[0]]
+                fill.value, fill.resolved, fill.id, fill.matched = head, value.name, value.id, True
+                return Understanding("intent", sample.intent, slots, confidence=1.0, method="value first")
+        return None
 
     def _value_alone(self, similar: Understanding) -> Understanding | None:
         """A short utterance that fits no intent but names a value ("plotseling bij het tillen", "een stuk

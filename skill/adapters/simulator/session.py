@@ -80,6 +80,11 @@ class Turn:
         return self.trace.get("triage")
 
     @property
+    def emergency(self) -> str | None:
+        """The emergency sign the listener named this turn ("ik krijg geen lucht"), if any."""
+        return self.trace.get("emergency")
+
+    @property
     def session_attributes(self) -> dict[str, Any]:
         return self.response.get("sessionAttributes") or {}
 
@@ -109,6 +114,7 @@ class Turn:
             "end_session": self.end_session,
             "content_ids": self.content_ids,
             "triage": self.triage,
+            "emergency": self.emergency,
             "card": self.card,
         }
 

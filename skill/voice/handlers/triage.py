@@ -132,32 +132,37 @@ def advance(handler_input: HandlerInput, content: Content, out: Speech) -> Respo
     return ask_current(handler_input, content, out)
 
 
-def speak_outcome(handler_input: HandlerInput, content: Content, result: Result, out: Speech) -> Response:
-    """The first outcome response stays short: who to contact and how soon, when to escalate, that it
-    is no diagnosis. An emergency adds why in one sentence and ends the session, so the listener
-    can call; anything else offers the explanation and the first steps on request."""
+def outcome_speech(content: Content, result: Result, out: Speech | None = None) -> Speech:
+    """The first outcome response: who to contact and how soon, when to escalate, that it is no
+    diagnosis. An emergency adds why in one sentence and that the skill stops; anything else ends
+    with the offer of the explanation and the first steps."""
     protocol = content.triage
     outcome = protocol.outcomes[result.outcome]
     phrase = content.phrases
-    conv.leave_mode(handler_input)
-    _state(handler_input)["current"] = None      # answers stay in this session only, for "vorige vraag"
-    trace(handler_input)["triage"] = result.trace()
-
+    out = out if out is not None else Speech()
     out.paragraph(outcome.advice if outcome.advice and not result.unsure else protocol.advice[result.urgency])
     if result.capped:
         out.say(phrase("triage_capped"))
     elif result.unsure:
         out.say(phrase("triage_unsure"))
     if result.urgency == "emergency":
-        out.say(outcome.estimate, *outcome.steps)
-        out.say(outcome.safety_net or protocol.safety_net[result.urgency], phrase("triage_no_diagnosis"))
-        return close(handler_input, out.say(phrase("emergency_end")))
-    expect_answer(handler_input, OUTCOME)
+        out.say(outcome.estimate, *outcome.steps)        # calling comes first: only an outcome's own safety net
+        return out.say(outcome.safety_net or "", phrase("triage_no_diagnosis"), phrase("emergency_end"))
     out.paragraph(outcome.safety_net or protocol.safety_net[result.urgency])
-    out.say(phrase("triage_no_diagnosis"))
-    set_offer(handler_input, "triage_details", outcome=outcome.id, urgency=result.urgency)
-    out.say(phrase("triage_details_offer"))
-    return ask(handler_input, out, phrase("triage_details_reprompt"))
+    return out.say(phrase("triage_no_diagnosis"), phrase("triage_details_offer"))
+
+
+def speak_outcome(handler_input: HandlerInput, content: Content, result: Result, out: Speech) -> Response:
+    """Speaks the outcome; an emergency ends the session so the listener can call."""
+    conv.leave_mode(handler_input)
+    _state(handler_input)["current"] = None      # answers stay in this session only, for "vorige vraag"
+    trace(handler_input)["triage"] = result.trace()
+    outcome_speech(content, result, out)
+    if result.urgency == "emergency":
+        return close(handler_input, out)
+    expect_answer(handler_input, OUTCOME)
+    set_offer(handler_input, "triage_details", outcome=result.outcome, urgency=result.urgency)
+    return ask(handler_input, out, content.phrases("triage_details_reprompt"))
 
 
 def speak_details(handler_input: HandlerInput, content: Content, outcome_id: str, urgency: str) -> Response:
