@@ -36,25 +36,34 @@ def test_every_outcome_and_every_rule_is_reachable(protocol):
     assert rules == {r.id for r in protocol.rules}
 
 
-def test_an_emergency_answer_ends_the_questions_at_once(protocol):
-    answers = {"swollen_red": True, "swelling_site": "site_calf", "breathless": True}
+@pytest.mark.parametrize("answers", [
+    {"calf": True, "thigh": False, "breathless": True},
+    {"calf": False, "thigh": True, "breathless": True},
+    {"calf": False, "thigh": True, "breathless": False, "out_of_proportion": True},
+    {"calf": False, "thigh": False, "nerve": True, "saddle": True},
+], ids=["calf_breathless", "thigh_breathless", "compartment", "saddle"])
+def test_an_emergency_answer_ends_the_questions_at_once(protocol, answers):
     assert protocol.next_question(answers) is None
     assert protocol.result(answers).urgency == "emergency"
 
 
 def test_red_flags_are_asked_first(protocol):
     first = protocol.next_question({})
-    assert first.id == "swollen_red"
-    after_no = protocol.next_question({"swollen_red": False})
-    assert after_no.id == "nerve"
+    assert first.id == "calf"
+    assert protocol.next_question({"calf": False}).id == "thigh"
+    after_no = protocol.next_question({"calf": False, "thigh": False})
+    assert after_no.id == "nerve"          # breathlessness only matters with a swollen, red or warm leg
+    for swollen in ({"calf": True, "thigh": False}, {"calf": False, "thigh": True}):
+        assert protocol.next_question(swollen).id == "breathless", swollen
 
 
 def _play(protocol, profile):
-    """Answers every question the engine asks from a full profile; returns the result."""
+    """Answers every question the engine asks from a full profile; returns what the skill would
+    conclude (at the question limit, rules still open count as unknown)."""
     answers = {}
     while (question := protocol.next_question(answers)) is not None:
         answers[question.id] = profile[question.id]
-    return protocol.result(answers)
+    return protocol.conclude(answers)
 
 
 def _profiles(protocol):
@@ -74,12 +83,21 @@ def test_dont_know_never_lowers_urgency(protocol, data):
     assert unknown >= min(definite)
 
 
+EMERGENCY_PROFILES = [
+    {"calf": True, "breathless": True},
+    {"thigh": True, "breathless": True},
+    {"thigh": True, "out_of_proportion": True},
+    {"nerve": True, "saddle": True},
+    {"onset": "onset_fall", "age": 65, "weight_bearing": "walk_cannot"},
+]
+
+
 @settings(max_examples=300, deadline=None)
 @given(data=st.data())
 def test_a_red_flag_answer_is_never_outweighed(protocol, data):
     """Whatever else is answered, a fired emergency rule gives an emergency."""
     profile = data.draw(_profiles(protocol))
-    profile.update({"swollen_red": True, "swelling_site": "site_calf", "breathless": True})
+    profile.update(data.draw(st.sampled_from(EMERGENCY_PROFILES)))
     assert _play(protocol, profile).urgency == "emergency"
 
 
@@ -108,7 +126,7 @@ def test_an_outcome_no_path_reaches(broken):
 
 
 def test_a_question_listed_twice(broken):
-    assert_reported(broken("  - id: previous\n", "  - id: since\n"), "de vraag 'since' staat er twee keer in")
+    assert_reported(broken("  - id: serious\n", "  - id: history\n"), "de vraag 'history' staat er twee keer in")
 
 
 def test_a_cycle_between_questions(broken):
@@ -116,9 +134,74 @@ def test_a_cycle_between_questions(broken):
     assert_reported(problems, "kringverwijzing", "nerve", "saddle")
 
 
-def test_a_path_longer_than_eight_questions(broken):
-    problems = broken("when: {since: {at_least: 7}}", "when: {since: {at_least: 7}, age: {at_least: 40}, bruise: false}")
-    assert_reported(problems, "vragen lang worden (maximaal 8)")
+NINE_QUESTIONS = """
+max_questions: 8
+questions:
+""" + "".join(f"""
+  - id: q{i}
+    kind: yes_no
+    ask: Vraag {i}?
+    help: Uitleg bij vraag {i}.
+    examples: Zeg ja of nee.
+""" for i in range(1, 10)) + """
+rules:
+  - id: all_nine
+    when: {""" + ", ".join(f"q{i}: true" for i in range(1, 10)) + """}
+    urgency: emergency
+    outcome: all_nine
+  - id: rest
+    when: {}
+    urgency: self_care
+    outcome: rest
+urgencies: {emergency: Bel nu 112., doctor_today: Vandaag., doctor_soon: Binnenkort., physio: Fysio., self_care: Zelf.}
+safety_nets: {emergency: Opnieuw 112., doctor_today: Anders 112., doctor_soon: Anders vandaag., physio: Anders huisarts., self_care: Anders huisarts.}
+outcomes:
+  - {id: all_nine, estimate: Alle negen vragen waren ja.}
+  - {id: rest, estimate: Niet alle vragen waren ja.}
+"""
+
+
+def test_a_path_longer_than_eight_questions(tmp_path):
+    """A protocol whose longest path would need nine questions still loads: the engine stops at
+    eight, and then every rule still open counts as if answered "weet ik niet", so the outcome is
+    more urgent than the answers alone would give, and says it is capped."""
+    from skill.core.triage import parse_protocol
+    from skill.core.validation import load_document
+
+    path = tmp_path / "triage.yaml"
+    path.write_text(NINE_QUESTIONS, encoding="utf-8")
+    doc, problems = load_document(path)
+    assert not problems
+    small, problems = parse_protocol(doc)
+    assert small is not None and not problems, problems
+    lengths = []
+    for asked, result in small.paths():
+        lengths.append(len(asked))
+        assert len(asked) <= 8
+    assert max(lengths) == 8
+    eight_yes = {f"q{i}": True for i in range(1, 9)}
+    assert small.next_question(eight_yes) is None          # q9 is never asked
+    settled = small.result(eight_yes)
+    assert settled.urgency == "self_care"
+    capped = small.conclude(eight_yes)
+    assert capped.capped and capped.unsure
+    assert capped.urgency == "emergency" and capped.outcome == "all_nine"
+    assert RANK[capped.urgency] > RANK[settled.urgency]
+    # Below the limit nothing is capped: a "nee" settles it.
+    early = small.conclude({"q1": True, "q2": False})
+    assert not early.capped and early.urgency == "self_care"
+
+
+def test_the_real_protocol_concludes_capped_paths_on_the_careful_side(protocol):
+    capped = 0
+    for asked, result in protocol.paths():
+        if result.capped:
+            capped += 1
+            answers = dict(asked)
+            assert len(asked) == protocol.max_questions, asked
+            assert result.unsure
+            assert RANK[result.urgency] > RANK[protocol.result(answers).urgency], asked
+    assert capped > 0
 
 
 def test_a_yes_no_condition_written_as_text(broken):
@@ -126,7 +209,7 @@ def test_a_yes_no_condition_written_as_text(broken):
 
 
 def test_a_protocol_without_a_default_rule(broken):
-    assert_reported(broken("  - id: light_overload\n    when: {}", "  - id: light_overload\n    when: {previous: false}"), "de laatste regel heeft geen voorwaarden")
+    assert_reported(broken("  - id: light_overload\n    when: {}", "  - id: light_overload\n    when: {history: false}"), "de laatste regel heeft geen voorwaarden")
 
 
 def test_unsafe_text_in_a_question(broken):

@@ -7,45 +7,39 @@ answers whatever the skill asks, so the vignettes also show how many questions e
 from __future__ import annotations
 
 import statistics
-from pathlib import Path
+from functools import lru_cache
 
 import pytest
-import yaml
 
+from skill.adapters.simulator import vignettes
 from skill.adapters.simulator.session import Simulator
+from skill.core.content import load_content
 from skill.core.triage import RANK
 from tests.rules import assert_response_rules
 
-HERE = Path(__file__).parent / "triage"
-VIGNETTES = yaml.safe_load((HERE / "vignettes.yaml").read_text(encoding="utf-8"))["vignettes"]
+VIGNETTES = vignettes.load("team")
 # Written by a helper who had not seen content/triage.yaml, tests/ or the interaction model, from the
 # clinical criteria and the spoken questions only. First run, before looking at any miss: 21 of 44
-# exact, 2 over-, 1 under-triaged, 20 not understood to the end.
-BLIND = yaml.safe_load((HERE / "vignettes_blind.yaml").read_text(encoding="utf-8"))["vignettes"]
+# exact, 2 over-, 1 under-triaged, 20 not understood to the end (hedges, ages, answers with an
+# explanation). After the understanding fixes: 44 of 44 exact.
+BLIND = vignettes.load("blind")
 QUESTION_COUNTS: dict[str, int] = {}
+TEAM_ADDED = ("Man (61), rood en warm bovenbeen met verhoging, nu ook kortademig",
+              "Vrouw (39) na een keizersnede, warm dik bovenbeen en pijn bij het ademen",
+              "Hockeyer (34), zitbot doet pijn en hij loopt mank, geen knak",
+              "Turnster (27), kan na een spagaat niet op haar been staan",
+              "Man (45), kan sinds vanochtend niet meer op zijn been staan, zonder val")
+
+
+@lru_cache(maxsize=1)
+def _protocol():
+    return load_content().triage
 
 
 def run_vignette(skill, nlu, vignette) -> tuple[dict, list[str], Simulator]:
     """Plays the vignette; returns the triage trace, the questions asked, and the simulator."""
-    sim = Simulator(skill, nlu)
-    if vignette.get("launch", True):
-        sim.launch()
-    turn = sim.say(vignette.get("start", "ik heb pijn aan m'n hamstring"))
-    asked: list[str] = []
-    while turn.triage is None:
-        if turn.end_session and turn.emergency:
-            # The listener named an emergency in their answer ("ja, ik ben benauwd"): 112 at once.
-            return {"urgency": "emergency", "grade": None, "red_flags": [], "sign": turn.emergency}, asked, sim
-        assert_response_rules(turn)
-        state = turn.session_attributes.get("triage")
-        assert state, f"the triage stopped without an outcome: {turn.speech}"
-        current = state["current"]
-        assert current in vignette["answers"], f"asked {current!r}, which the vignette does not answer ({turn.speech})"
-        assert current not in asked or len(asked) < 20, "a question was asked twice"
-        asked.append(current)
-        turn = sim.say(str(vignette["answers"][current]))
-    assert_response_rules(turn)
-    return turn.triage, asked, sim
+    played = vignettes.play(skill, nlu, _protocol(), vignette, each_turn=assert_response_rules)
+    return played.triage, played.asked, played.sim
 
 
 @pytest.mark.parametrize("vignette", VIGNETTES, ids=[v["name"] for v in VIGNETTES])
@@ -82,14 +76,41 @@ def test_blind_vignettes_mostly_get_the_clinicians_urgency(skill, nlu):
     assert exact / len(BLIND) >= 0.9, f"{exact} of {len(BLIND)} exact"
 
 
-def test_there_are_enough_vignettes_and_every_red_flag_has_one(content):
+def test_there_are_enough_vignettes_and_most_new_ones_are_blind():
+    """At least 80 in all; of the vignettes added for the reviewed protocol, the blind ones are the
+    larger half (the team added five, for rules that had fewer than two)."""
     assert len(VIGNETTES) + len(BLIND) >= 80
-    flags = {rule.red_flag for rule in content.triage.rules if rule.red_flag}
-    covered = {v.get("red_flag") for v in VIGNETTES}
-    assert flags <= covered, f"red flags without a vignette: {flags - covered}"
+    added_by_team = sum(1 for v in VIGNETTES if v["name"] in TEAM_ADDED)
+    assert added_by_team == len(TEAM_ADDED) and len(BLIND) > added_by_team
 
 
 def test_median_number_of_questions_is_at_most_six(skill, nlu):
     counts = [len(run_vignette(skill, nlu, v)[1]) for v in VIGNETTES + BLIND]
     assert max(counts) <= 8
     assert statistics.median(counts) <= 6, f"median {statistics.median(counts)}"
+
+
+BARE = {"ja", "nee", "weet ik niet"}
+
+
+def test_every_rule_and_red_flag_has_two_vignettes_in_different_words(skill, nlu, content):
+    """Each rule, and each red flag, decides at least two vignettes; their answers differ, and at least
+    one of them answers in other words than a bare ja, nee or weet ik niet."""
+    decided: dict[str, list[dict]] = {}
+    for vignette in VIGNETTES + BLIND:
+        played = vignettes.play(skill, nlu, content.triage, vignette)
+        rule = played.decided_by
+        decided.setdefault(rule, []).append(vignette)
+        for flag in played.triage["red_flags"][:1]:
+            decided.setdefault(f"flag:{flag}", []).append(vignette)
+    wanted = [rule.id for rule in content.triage.rules]
+    wanted += sorted({f"flag:{rule.red_flag}" for rule in content.triage.rules if rule.red_flag})
+    short = []
+    for key in wanted:
+        cases = decided.get(key, [])
+        answered = [{q: str(a).lower() for q, a in v["answers"].items()} for v in cases]
+        distinct = len({tuple(sorted(a.items())) for a in answered})
+        hedged = any(set(a.values()) - BARE for a in answered)
+        if len(cases) < 2 or distinct < 2 or not hedged:
+            short.append(f"{key}: {len(cases)} vignettes, {distinct} distinct, hedged={hedged}")
+    assert not short, "\n".join(short)

@@ -42,9 +42,14 @@ def mermaid(protocol: Protocol) -> str:
         lines.append(f"  {previous} --> q_{question.id}")
         previous = f"q_{question.id}"
     for question in protocol.questions:
-        for condition in question.ask_if:
-            asked = protocol.question(condition.question)
-            lines.append(f'  q_{condition.question} -. "alleen als {_text(condition.describe(asked))}" .-> q_{question.id}')
+        for alternative in question.ask_if:       # a dashed arrow from each question the alternative names
+            if len(alternative) == 1 and len(question.ask_if) == 1:
+                label = "alleen als " + alternative[0].describe(protocol.question(alternative[0].question))
+            else:
+                label = ("alleen als " if len(question.ask_if) == 1 else "ook als ") + " en ".join(
+                    f"{c.question} = {c.describe(protocol.question(c.question))}" for c in alternative)
+            for condition in alternative:
+                lines.append(f'  q_{condition.question} -. "{_text(label)}" .-> q_{question.id}')
     lines.append(f'  {previous} --> rules{{"Regels, van belangrijk naar minder belangrijk"}}')
     for number, rule in enumerate(protocol.rules, 1):
         parts = [f"{condition.question} = {condition.describe(protocol.question(condition.question))}"

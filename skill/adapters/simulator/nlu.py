@@ -381,7 +381,8 @@ class Nlu:
         request = self._exact(" ".join(words[1:]))
         if (request is not None and request.intent != self.answer_words[words[0]] and _resolved(request)
                 and request.intent not in EXPLANATIONS):
-            return None
+            # "ja, ik gebruik sintrom", "ja, ik ben benauwd": the rest says more than the answer word.
+            return request if any(f.value for f in request.slots.values()) or request.intent == "EmergencyIntent" else None
         return Understanding("intent", self.answer_words[words[0]], {}, confidence=1.0, method="answer word")
 
     def _value_first(self, text: str) -> Understanding | None:
