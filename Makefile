@@ -7,7 +7,7 @@ STAMP  := $(VENV)/.setup-done
 PORT   ?= 5000
 HOST   ?= 127.0.0.1
 
-.PHONY: setup run chat test check package triage-graph bench lambda-zip clean
+.PHONY: setup run chat test check package triage-graph clinical-basis bench lambda-zip clean
 
 setup: $(STAMP)
 
@@ -38,6 +38,10 @@ package: setup
 
 triage-graph: setup
 	$(BIN)/hamstring-skill triage-graph docs/triage-graph.md --readme README.md
+
+# For the reviewing physiotherapist: every triage rule with its reason, source and vignettes.
+clinical-basis: setup
+	$(BIN)/hamstring-skill clinical-basis docs/clinical-basis.md
 
 bench: setup
 	$(BIN)/python bench/run.py

@@ -84,10 +84,13 @@ def test_there_are_enough_vignettes_and_most_new_ones_are_blind():
     assert added_by_team == len(TEAM_ADDED) and len(BLIND) > added_by_team
 
 
-def test_median_number_of_questions_is_at_most_six(skill, nlu):
+def test_median_number_of_questions_is_at_most_seven(skill, nlu):
+    """The reviewed protocol asks calf and thigh apart and adds weakness, blood thinners and night pain:
+    a sprint strain with no warning sign now takes 8 questions and the median over all vignettes is 7
+    (it was 6 before the review). The cap of 8 holds by construction."""
     counts = [len(run_vignette(skill, nlu, v)[1]) for v in VIGNETTES + BLIND]
     assert max(counts) <= 8
-    assert statistics.median(counts) <= 6, f"median {statistics.median(counts)}"
+    assert statistics.median(counts) <= 7, f"median {statistics.median(counts)}"
 
 
 BARE = {"ja", "nee", "weet ik niet"}

@@ -5,6 +5,7 @@
   nlu-eval FILE  measure the offline NLU on an annotated set of utterances
   package OUT    write the ASK CLI skill package (skill.json and the interaction model)
   triage-graph OUT  draw the triage protocol for review by a physiotherapist
+  clinical-basis OUT  the triage's rules with their clinical reason, source and vignettes
 """
 from __future__ import annotations
 
@@ -52,6 +53,12 @@ def _triage_graph(args: argparse.Namespace) -> int:
     return 0
 
 
+def _clinical_basis(args: argparse.Namespace) -> int:
+    from skill.adapters.clinical_basis import write
+    print(write(Path(args.out)))
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="hamstring-skill", description="Hamstring Hulp, de Alexa-skill")
     commands = parser.add_subparsers(dest="command", required=True)
@@ -81,6 +88,10 @@ def main(argv: list[str] | None = None) -> int:
     graph.add_argument("out", help="uitvoerbestand (.md of .mmd)")
     graph.add_argument("--readme", help="werk ook het diagram in deze README bij")
     graph.set_defaults(run=_triage_graph)
+
+    basis = commands.add_parser("clinical-basis", help="schrijf de klinische onderbouwing van de triage")
+    basis.add_argument("out", help="uitvoerbestand (Markdown)")
+    basis.set_defaults(run=_clinical_basis)
 
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
