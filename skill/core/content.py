@@ -59,6 +59,7 @@ PHRASES: dict[str, frozenset[str]] = {key: frozenset(names) for key, names in {
     "triage_details_offer": (),
     "triage_details_reprompt": (),
     "emergency_end": (),
+    "emergency_unsure": (),
     "triage_resume": (),
     "triage_stopped": (),
     "triage_help_commands": (),

@@ -393,8 +393,8 @@ class Nlu:
         for size in range(min(6, len(words) - 1), 0, -1):
             head, rest = " ".join(words[:size]), " ".join(words[size:])
             for sample in self.samples:
-                if sample.literal_tokens or len(sample.slots) != 1:
-                    continue
+                if sample.literal_tokens or len(sample.slots) != 1 or sample.intent not in EXPLANATIONS:
+                    continue              # answers only: "massage helpt" stays a question about massage
                 type_name = self.intent_slots[sample.intent].get(sample.slots[0], "")
                 value = self.types.values.get(type_name, {}).get(head)
                 if value is None:

@@ -12,8 +12,8 @@ from ask_sdk_core.utils import is_intent_name
 from ask_sdk_model import Response
 
 from skill.voice import conversation as conv
-from skill.voice.conversation import close, session, trace
-from skill.voice.slots import resolved_id
+from skill.voice.conversation import ask, close, session, trace
+from skill.voice.slots import resolved_id, spoken_value
 from skill.voice.speech import Speech
 
 INTENT = "EmergencyIntent"
@@ -28,7 +28,13 @@ class EmergencyHandler(conv.ContentHandler):
     def handle(self, handler_input: HandlerInput) -> Response:
         protocol = self.content.triage
         signs = protocol.emergency_signs
-        sign = signs.get(resolved_id(handler_input, SLOT) or "") or signs[GENERAL]
+        sign_id = resolved_id(handler_input, SLOT)
+        if sign_id is None and spoken_value(handler_input, SLOT):
+            # The carrier phrase matched ("... wat moet ik doen") but the words are no sign we know:
+            # say what to do in an emergency, and keep listening instead of ending on 112.
+            phrase = self.content.phrases
+            return ask(handler_input, Speech().say(phrase("emergency_unsure")), phrase("anything_else_reprompt"))
+        sign = signs.get(sign_id or "") or signs[GENERAL]
         attrs = session(handler_input)
         for key in (conv.TOPIC, conv.OFFER, conv.MODE, "triage", "return_to_sport"):
             attrs.pop(key, None)          # whatever was going on, the answers are not needed any more

@@ -351,6 +351,8 @@ class TriageAnswerHandler(_TriageHandler):
             # may answer that, not the question. Ask the question again rather than guess.
             return ask_current(handler_input, self.content, Speech().say(phrase("triage_back_to_question")))
         answer = read_answer(handler_input, question)
+        if answer is None and _answers_another(handler_input, protocol, state):
+            return advance(handler_input, self.content, Speech())     # "ik kan niet staan" before it was asked
         if answer is None:
             state["misses"] += 1
             if state["misses"] == 1:
@@ -362,6 +364,19 @@ class TriageAnswerHandler(_TriageHandler):
         state["answers"][question.id] = answer
         state["asked"].append(question.id)
         return advance(handler_input, self.content, Speech())
+
+
+def _answers_another(handler_input: HandlerInput, protocol, state: dict[str, Any]) -> bool:
+    """A choice that answers a later question ("ik kan niet staan" while the pop is asked) is kept
+    as that question's answer, so it is not asked again. True when it was taken."""
+    if get_intent_name(handler_input) != "ChoiceAnswerIntent":
+        return False
+    choice = resolved_id(handler_input, "keuze")
+    for question in protocol.questions:
+        if question.id not in state["answers"] and choice in {c.id for c in question.choices}:
+            state["answers"][question.id] = choice
+            return True
+    return False
 
 
 class TriageTopicHandler(_TriageHandler):
