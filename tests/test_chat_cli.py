@@ -7,7 +7,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-FIELDS = {"turn", "user", "request", "speech", "ssml", "reprompt", "end_session", "content_ids", "triage", "card"}
+FIELDS = {"turn", "user", "request", "speech", "ssml", "reprompt", "end_session", "content_ids", "triage", "emergency", "coach", "card"}
 CLI = [sys.executable, "-m", "skill.adapters.cli"]
 ROOT = Path(__file__).resolve().parent.parent
 

@@ -6,6 +6,7 @@
   package OUT    write the ASK CLI skill package (skill.json and the interaction model)
   triage-graph OUT  draw the triage protocol for review by a physiotherapist
   clinical-basis OUT  the triage's rules with their clinical reason, source and vignettes
+  tasks-eval FILE  play whole conversations with a goal each and report how many reach it
 """
 from __future__ import annotations
 
@@ -59,6 +60,11 @@ def _clinical_basis(args: argparse.Namespace) -> int:
     return 0
 
 
+def _tasks_eval(args: argparse.Namespace) -> int:
+    from skill.adapters.simulator.tasks import run_tasks
+    return run_tasks(Path(args.file), min_success=args.min_success, show_misses=not args.quiet)
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="hamstring-skill", description="Hamstring Hulp, de Alexa-skill")
     commands = parser.add_subparsers(dest="command", required=True)
@@ -92,6 +98,12 @@ def main(argv: list[str] | None = None) -> int:
     basis = commands.add_parser("clinical-basis", help="schrijf de klinische onderbouwing van de triage")
     basis.add_argument("out", help="uitvoerbestand (Markdown)")
     basis.set_defaults(run=_clinical_basis)
+
+    tasks = commands.add_parser("tasks-eval", help="speel gesprekken met een doel en tel hoeveel het doel halen")
+    tasks.add_argument("file", help="YAML-bestand met conversations: [{name, launch, turns, goal}]")
+    tasks.add_argument("--min-success", type=float, default=None, help="stop met een fout onder dit aandeel (0-1)")
+    tasks.add_argument("--quiet", action="store_true", help="alleen de cijfers, niet de gemiste gesprekken")
+    tasks.set_defaults(run=_tasks_eval)
 
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")

@@ -14,7 +14,7 @@ from ask_sdk_core.skill_builder import CustomSkillBuilder
 
 from skill.core.content import Content, load_content
 from skill.voice import interceptors
-from skill.voice.handlers import coach, common, emergency, return_to_sport, topics, triage
+from skill.voice.handlers import boundaries, coach, common, emergency, return_to_sport, topics, triage
 
 log = logging.getLogger("hamstring.skill")
 
@@ -27,6 +27,7 @@ def build_skill(content: Content | None = None, *, skill_id: str | None = None,
 
     for handler in (
         emergency.EmergencyHandler(content),         # outranks every dialogue: heard in every state
+        boundaries.OutOfScopeHandler(content),        # knee, ibuprofen, tape: said so, then the open question
         common.LaunchHandler(content),
         coach.StartRoutineHandler(content),
         coach.CoachCommandHandler(content),

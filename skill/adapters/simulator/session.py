@@ -85,6 +85,14 @@ class Turn:
         return self.trace.get("emergency")
 
     @property
+    def coach(self) -> dict[str, Any] | None:
+        """Where the coach is after this turn: routine, block and the exercise the block started at."""
+        state = self.session_attributes.get("coach")
+        if not isinstance(state, dict) or "routine" not in state:
+            return None
+        return {"routine": state.get("routine"), "block": state.get("block"), "exercise": state.get("first")}
+
+    @property
     def session_attributes(self) -> dict[str, Any]:
         return self.response.get("sessionAttributes") or {}
 
@@ -115,6 +123,7 @@ class Turn:
             "content_ids": self.content_ids,
             "triage": self.triage,
             "emergency": self.emergency,
+            "coach": self.coach,
             "card": self.card,
         }
 
