@@ -55,6 +55,9 @@ QUESTION_WORDS = frozenset({"hoe", "hoelang", "hoeveel", "wat", "wanneer", "waar
 QUESTION_WEIGHT = 1.0
 CONNECTORS = frozenset({"om", "of", "naar", "over", "voor", "en", "me", "mij", "dat"})
 FALLBACK = "AMAZON.FallbackIntent"
+WANTING = frozenset({"wil", "willen", "wilt", "graag"})   # "nee, ik wil alleen weten ...": a wish, not a description
+MIN_WORDS_FOR_A_REQUEST = 5          # "nee, alleen een beetje stijf" explains the answer; longer may ask something
+REQUEST_AFTER_ANSWER = 0.5           # how clearly the rest must fit another intent to count as a request
 # What may follow "ja" or "nee" as its explanation rather than as a request of its own: "ja, al twee weken".
 EXPLANATIONS = frozenset({"DurationAnswerIntent", "NumberAnswerIntent", "ChoiceAnswerIntent", "DontKnowIntent"})
 
@@ -378,11 +381,23 @@ class Nlu:
         words = text.split()
         if len(words) < 2 or words[0] not in self.answer_words:
             return None
+        if self.answer_words[words[0]] == "AMAZON.NoIntent" and "maar" in words and "wel" in words[words.index("maar"):]:
+            # "nee, het is niet rood, maar ik heb wel koorts": part of the question holds, and a sign
+            # half-confirmed counts as there (the hedge policy: toward yes is yes).
+            return Understanding("intent", "AMAZON.YesIntent", {}, confidence=1.0, method="but yes")
         request = self._exact(" ".join(words[1:]))
         if (request is not None and request.intent != self.answer_words[words[0]] and _resolved(request)
                 and request.intent not in EXPLANATIONS):
             # "ja, ik gebruik sintrom", "ja, ik ben benauwd": the rest says more than the answer word.
             return request if any(f.value for f in request.slots.values()) or request.intent == "EmergencyIntent" else None
+        rest = " ".join(words[1:])
+        asks = any(w in QUESTION_WORDS or w in WANTING for w in words[1:])
+        if request is None and len(words) > MIN_WORDS_FOR_A_REQUEST and asks:
+            # "nee, ik wil alleen weten hoe lang herstel duurt": a request of its own after the answer word.
+            similar = self._similar(self.correct(rest))
+            if (similar.intent not in {FALLBACK, "AMAZON.YesIntent", "AMAZON.NoIntent"} | EXPLANATIONS
+                    and similar.confidence >= REQUEST_AFTER_ANSWER):
+                return similar
         return Understanding("intent", self.answer_words[words[0]], {}, confidence=1.0, method="answer word")
 
     def _value_first(self, text: str) -> Understanding | None:
@@ -491,18 +506,23 @@ class Nlu:
         # "vertel iets over massage" is compared with "vertel iets over {onderwerp}".
         found: dict[str, tuple[str, SlotValue | None, str]] = {}
         variant = text
-        for sample_slots in {(n, t) for slots in self.intent_slots.values() for n, t in slots.items()}:
-            name, type_name = sample_slots
+        # In the model's own order, so the result never depends on hashing: two slots of one custom type
+        # ("klacht", "extra") take two different phrases; every number slot sees the same number.
+        pairs = dict.fromkeys((n, t) for slots in self.intent_slots.values() for n, t in slots.items())
+        number_span = None
+        for name, type_name in pairs:
             if type_name in self.types.values:
                 hit = self.types.find_in(type_name, variant)
                 if hit:
                     found[name] = (hit[0], hit[1], type_name)
                     variant = re.sub(rf"\b{re.escape(hit[0])}\b", "{" + name + "}", variant, count=1)
             elif type_name == "AMAZON.NUMBER":
-                number_span = self._find_number(variant)
+                if number_span is None:
+                    number_span = self._find_number(variant)
+                    if number_span:
+                        variant = re.sub(rf"\b{re.escape(number_span)}\b", "{" + name + "}", variant, count=1)
                 if number_span:
                     found[name] = (number_span, None, type_name)
-                    variant = re.sub(rf"\b{re.escape(number_span)}\b", "{" + name + "}", variant, count=1)
         self._last_found, self._last_text = found, text
         plain_vec = self._vector(text)
         slot_vec = self._vector(self._placeholders(variant)) if variant != text else plain_vec
