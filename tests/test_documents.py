@@ -90,3 +90,18 @@ def test_a_broken_document_names_file_line_and_key(tmp_path):
     with pytest.raises(ContentError) as error:
         documents.load("privacy", copy)
     assert "inleiding" in str(error.value)
+
+
+def test_the_documents_command_writes_the_pages_for_a_practice_website(tmp_path):
+    import subprocess
+    import sys
+    env = {"PATH": "/usr/bin:/bin", "HOME": str(tmp_path)}
+    command = [sys.executable, "-m", "skill.adapters.cli", "documents", str(tmp_path / "site")]
+    refused = subprocess.run(command, capture_output=True, text=True, env=env)
+    assert refused.returncode == 2 and "PRACTICE_NAME en PRACTICE_CONTACT ontbreekt" in refused.stderr
+    done = subprocess.run(command, capture_output=True, text=True,
+                          env={**env, "PRACTICE_NAME": "Fysiotherapie De Brug", "PRACTICE_CONTACT": "privacy@fysiodebrug.nl"})
+    assert done.returncode == 0, done.stderr
+    page = (tmp_path / "site" / "privacy.html").read_text(encoding="utf-8")
+    assert "Fysiotherapie De Brug biedt Hamstring Hulp aan" in _text(page)
+    assert "112" in _text((tmp_path / "site" / "voorwaarden.html").read_text(encoding="utf-8"))

@@ -5,6 +5,7 @@
   nlu-eval FILE  measure the offline NLU on an annotated set of utterances
   package OUT    write the ASK CLI skill package (skill.json, icons and the interaction model)
   lambda-zip OUT build the code zip for AWS Lambda (Python 3.11, arm64)
+  documents OUT  write the privacy statement and the terms as HTML pages (for a practice website)
   triage-graph OUT  draw the triage protocol for review by a physiotherapist
 """
 from __future__ import annotations
@@ -43,6 +44,23 @@ def _package(args: argparse.Namespace) -> int:
         print(error, file=sys.stderr)
         return 2
     for path in written:
+        print(path)
+    return 0
+
+
+def _documents(args: argparse.Namespace) -> int:
+    from skill.adapters import documents
+    out = Path(args.out_dir)
+    out.mkdir(parents=True, exist_ok=True)
+    fields = documents.practice()
+    missing = [name for name, key in (("PRACTICE_NAME", "praktijk"), ("PRACTICE_CONTACT", "contact")) if not fields[key]]
+    if missing and not args.local:
+        print(f"{' en '.join(missing)} ontbreekt: de pagina's moeten zeggen wie de skill aanbiedt en hoe je die bereikt.",
+              file=sys.stderr)
+        return 2
+    for name in documents.DOCUMENTS:
+        path = out / f"{name}.html"
+        path.write_text(documents.render_html(name, fields), encoding="utf-8")
         print(path)
     return 0
 
@@ -90,6 +108,11 @@ def main(argv: list[str] | None = None) -> int:
     package.add_argument("--local", action="store_true",
                          help="om lokaal te bekijken: zonder endpoint en met voorbeeld-URL's (niet te publiceren)")
     package.set_defaults(run=_package)
+
+    docs = commands.add_parser("documents", help="schrijf privacyverklaring en voorwaarden als HTML")
+    docs.add_argument("out_dir")
+    docs.add_argument("--local", action="store_true", help="ook zonder PRACTICE_NAME en PRACTICE_CONTACT")
+    docs.set_defaults(run=_documents)
 
     lambda_zip = commands.add_parser("lambda-zip", help="bouw de zip voor AWS Lambda (Python 3.11, arm64)")
     lambda_zip.add_argument("out", help="het zipbestand")
