@@ -203,9 +203,7 @@ def start_routine(handler_input: HandlerInput, content: Content, routine: Routin
     Nothing about a rehab phase is stored, whoever chose it (the listener, or an offer after a triage)."""
     session(handler_input).pop(STATE, None)
     session(handler_input).pop(FROM_BLOCK, None)
-    if block:
-        return play(handler_input, content, routine, block, 0, lead, intro=True)
-    return play(handler_input, content, routine, 0, 0, lead, intro=True)
+    return play(handler_input, content, routine, block, 0, lead, intro=True)   # the pain rule also from a later part
 
 
 def _position(handler_input: HandlerInput, content: Content) -> dict | None:
