@@ -180,6 +180,8 @@ def test_the_unpacked_zip_answers_a_launch_request_in_a_clean_interpreter(zips, 
 # ---------------------------------------------------------------- deploying the stack to moto
 
 def test_the_stack_deploys_to_moto_cloudformation(zips, dynamodb_endpoint, aws_test_credentials):
+    """`dynamodb_endpoint` is a moto_server on loopback; it serves CloudFormation, S3, Lambda, IAM
+    and CloudWatch Logs on the same port."""
     import boto3
     arm, _ = zips
     client = lambda service: boto3.client(service, endpoint_url=dynamodb_endpoint, region_name="eu-west-1")
