@@ -33,8 +33,10 @@ test: setup
 check: setup
 	$(BIN)/hamstring-skill check
 
+# The ASK CLI skill package in build/ask/skill-package. Needs SKILL_ENDPOINT (Lambda ARN or HTTPS URL)
+# and the privacy and terms addresses (README, "Going live"); ARGS=--local builds one to look at.
 package: setup
-	$(BIN)/hamstring-skill package build/ask
+	$(BIN)/hamstring-skill package build/ask $(ARGS)
 
 triage-graph: setup
 	$(BIN)/hamstring-skill triage-graph docs/triage-graph.md --readme README.md
@@ -46,15 +48,11 @@ clinical-basis: setup
 bench: setup
 	$(BIN)/python bench/run.py
 
-# A zip for AWS Lambda (handler: skill.lambda_function.handler), built for the Python 3.11 runtime.
+# A zip for AWS Lambda (handler: skill.lambda_function.handler), built for the Python 3.11 runtime
+# on arm64 from manylinux aarch64 wheels (fetched from PyPI), whatever this machine is. build/lambda
+# keeps the unpacked tree: ask-resources.json deploys it as the function's code.
 lambda-zip: setup
-	rm -rf build/lambda && mkdir -p build/lambda
-	$(BIN)/python -m pip install --quiet --disable-pip-version-check --no-deps --target build/lambda \
-	    --platform manylinux2014_x86_64 --only-binary=:all: --python-version 3.11 -r requirements-lambda.lock
-	cp -r skill content interaction_model build/lambda/
-	find build/lambda -name __pycache__ -prune -exec rm -rf {} +
-	cd build/lambda && ../../$(BIN)/python -m zipfile -c ../hamstring-hulp-lambda.zip .
-	@echo "build/hamstring-hulp-lambda.zip"
+	$(BIN)/hamstring-skill lambda-zip build/hamstring-hulp-lambda.zip --tree build/lambda
 
 clean:
 	rm -rf $(VENV) build .pytest_cache

@@ -15,8 +15,10 @@ import pytest
 from skill.adapters.simulator.session import Simulator
 from skill.adapters.storage import SqlitePersistenceAdapter, adapter_from_environment, dynamodb_adapter
 from skill.voice.app import build_skill
-from skill.voice.memory import COACH_KEYS, PREFERENCE_KEYS, STORED_KEYS
+from skill.adapters.retention import ExpiringSqliteAdapter
+from skill.voice.memory import COACH_KEYS, STORED_KEYS
 from tests.rules import assert_response_rules
+from tests.test_triage_vignettes import VIGNETTES, run_vignette
 
 
 # ---------------------------------------------------------------- stores
@@ -59,7 +61,7 @@ def aws_test_credentials(monkeypatch):
 
 def _make_store(kind, tmp_path, request):
     if kind == "sqlite":
-        return SqlitePersistenceAdapter(tmp_path / "store.sqlite")
+        return ExpiringSqliteAdapter(tmp_path / "store.sqlite")
     request.getfixturevalue("aws_test_credentials")
     endpoint = request.getfixturevalue("dynamodb_endpoint")
     table = f"hamstring-{uuid.uuid4().hex[:8]}"
@@ -129,29 +131,159 @@ def test_a_finished_routine_is_not_offered_again(store, sim_for):
 
 # ---------------------------------------------------------------- what is stored
 
-def test_only_coach_position_preferences_and_disclaimer_are_stored(tmp_path, sim_for):
-    store = SqlitePersistenceAdapter(tmp_path / "store.sqlite")
+# Stored words that would say something about the listener's health or a triage.
+HEALTH_WORDS = ("rehab", "easier", "phase", "fase", "preferences", "triage", "urgency", "answers", "onset",
+                "physio", "self_care", "doctor", "grade", "pain", "red_flag")
+ROUTINES = {"warmup": "start de warming-up", "cooldown": "start de cooling-down",
+            "rehab_1": "doe mijn revalidatie oefeningen fase een", "rehab_2": "start revalidatie fase twee",
+            "rehab_3": "fase drie"}
+
+
+def _assert_nothing_health_related(record: dict) -> None:
+    assert set(record) <= STORED_KEYS, record
+    if "disclaimer_heard" in record:
+        assert record["disclaimer_heard"] is True
+    if "coach" in record:
+        assert set(record["coach"]) == COACH_KEYS
+        assert record["coach"]["routine"] in ("warmup", "cooldown"), record
+        assert isinstance(record["coach"]["block"], int) and isinstance(record["coach"]["exercise"], int)
+    stored = repr(record).lower()
+    for word in HEALTH_WORDS:
+        assert word not in stored, f"{word!r} in {record}"
+
+
+@pytest.mark.parametrize("routine_id", list(ROUTINES))
+@pytest.mark.parametrize("ending", ["pauze", "stop", "silence", "done"])
+def test_what_each_routine_leaves_in_the_store(routine_id, ending, tmp_path, sim_for, content):
+    """Every routine, with "makkelijker" mid-exercise and every way of leaving it: the warm-up and the
+    cooling-down leave exactly their position, a rehab phase leaves nothing at all."""
+    store = ExpiringSqliteAdapter(tmp_path / "store.sqlite")
     sim = sim_for(store)
-    sim.launch()                                      # hears the disclaimer
-    sim.say("check mijn klachten")                    # a whole triage, which must leave nothing behind
-    for answer in ("nee", "ja", "nee", "plotseling tijdens het sprinten", "ik loop mank", "ja", "ja", "ja"):
-        turn = sim.say(answer)
-        if turn.triage:
-            break
-    sim.say("start mijn revalidatie oefeningen fase twee")
-    sim.interrupt_after(60)
-    sim.say("makkelijker")
-    sim.say("stop")
+    sim.launch()
+    routine = content.coach.routine(routine_id)
+    turn = sim.say(ROUTINES[routine_id])
+    assert "Onderdeel één" in turn.speech
+    sim.interrupt_after(45)
+    assert "Makkelijker" in sim.say("makkelijker").speech
+    if ending == "done":
+        for _ in routine.blocks:
+            turn = sim.say("verder")
+        assert turn.end_session and "Je bent klaar" in turn.speech
+    elif ending == "silence":
+        sim.silence()
+        assert sim.silence().end_session              # the block heard to the end, then no answer
+    else:
+        sim.interrupt_after(30)
+        assert sim.say(ending).end_session
+    record = store.raw()[sim.user_id]
+    _assert_nothing_health_related(record)
+    if routine.kind == "rehab" or ending == "done" or (ending == "silence" and len(routine.blocks) == 1):
+        assert record == {"disclaimer_heard": True}
+    else:
+        block = 1 if ending == "silence" else 0
+        assert record == {"disclaimer_heard": True,
+                          "coach": {"routine": routine_id, "block": block, "exercise": 0}}
+    assert list(store.expiries()) == [sim.user_id]
+
+
+@pytest.mark.parametrize("vignette", VIGNETTES, ids=[v["name"] for v in VIGNETTES])
+def test_no_triage_path_leaves_anything_in_the_store(vignette, tmp_path, content, nlu):
+    """Every triage path, then "ja" to whatever the skill offers after it (the rehab phase for the
+    outcome, or more about a topic), "makkelijker" and "stop": only the disclaimer flag is kept."""
+    store = ExpiringSqliteAdapter(tmp_path / "store.sqlite")
+    triage, _, sim = run_vignette(build_skill(content, persistence_adapter=store), nlu, dict(vignette, launch=True))
+    offered = sim.turns[-1]
+    if not offered.end_session:
+        turn = sim.say("ja")
+        if "Onderdeel één" in turn.speech:             # the rehab offered after this outcome
+            sim.interrupt_after(45)
+            sim.say("makkelijker")
+        sim.say("stop")
     records = store.raw()
-    assert list(records) == [sim.user_id]
-    record = records[sim.user_id]
-    assert set(record) == STORED_KEYS
-    assert set(record["coach"]) == COACH_KEYS
-    assert set(record["preferences"]) <= PREFERENCE_KEYS and record["preferences"]["rehab_phase"] == 2
-    assert record["disclaimer_heard"] is True
-    stored = repr(record)
-    for word in ("triage", "urgency", "answers", "onset", "physio", "self_care", "doctor", "grade"):
-        assert word not in stored
+    assert records == {sim.user_id: {"disclaimer_heard": True}}, f"{triage['urgency']}: {records}"
+
+
+def test_after_a_triage_the_offered_rehab_is_kept_in_the_session_only(tmp_path, content, nlu):
+    store = ExpiringSqliteAdapter(tmp_path / "store.sqlite")
+    light = next(v for v in VIGNETTES if v["expect"]["urgency"] == "self_care")
+    _, _, sim = run_vignette(build_skill(content, persistence_adapter=store), nlu, dict(light, launch=True))
+    assert "Zal ik je door revalidatie fase" in sim.turns[-1].speech
+    assert "Onderdeel één" in sim.say("ja").speech
+    turn = sim.say("stop")
+    assert "Over je revalidatie bewaar ik niets" in turn.speech and "begin bij onderdeel" in turn.speech
+    assert store.raw() == {sim.user_id: {"disclaimer_heard": True}}
+    turn = sim.launch()
+    assert "Je was bezig" not in turn.speech
+
+
+def test_an_old_record_with_health_keys_is_not_used_and_is_cleaned_on_the_next_write(tmp_path, sim_for):
+    """Records written before this policy: a rehab position and preferences are ignored, and
+    dropped as soon as anything is written."""
+    store = ExpiringSqliteAdapter(tmp_path / "store.sqlite")
+    sim = sim_for(store)
+    store.save_attributes(sim.request_envelope(), {"coach": {"routine": "rehab_2", "block": 1, "exercise": 0},
+                                                   "preferences": {"rehab_phase": 2, "easier": ["bridge"]}})
+    turn = sim.launch()
+    assert "Je was bezig" not in turn.speech
+    turn = sim.say("start de revalidatie")
+    assert "In welke fase" in turn.speech
+    assert store.raw()[sim.user_id] == {"disclaimer_heard": True}
+
+
+def test_the_store_refuses_a_rehab_position_whoever_asks():
+    from skill.voice import memory
+    with pytest.raises(ValueError):
+        memory.remember(None, coach={"routine": "rehab_1", "kind": "rehab", "block": 0, "exercise": 0})
+    with pytest.raises(ValueError):
+        memory.remember(None, preferences={"easier": ["bridge"]})
+
+
+# ---------------------------------------------------------------- rehab: in the session, and by name
+
+def test_rehab_resumes_within_the_session(store, sim_for):
+    sim = sim_for(store)
+    sim.say("start revalidatie fase twee")
+    sim.interrupt_after(30)
+    turn = sim.say("naar het begin")
+    assert turn.intent == "AMAZON.NavigateHomeIntent" and not turn.end_session
+    turn = sim.say("ga verder met de revalidatie")
+    assert "We gaan verder met revalidatie fase twee, bij onderdeel één" in turn.speech
+    assert store.get_attributes(sim.request_envelope()).get("coach") is None
+
+
+def test_across_sessions_the_listener_names_the_phase_and_the_part(store, sim_for, content):
+    sim = sim_for(store)
+    sim.say("start revalidatie fase twee")
+    sim.say("verder")
+    sim.interrupt_after(30)
+    turn = sim.say("pauze")
+    assert turn.end_session and "fase twee, begin bij onderdeel twee" in turn.speech
+    sim.wait(3600)
+    turn = sim.say("ga verder met de revalidatie")
+    assert "Over je revalidatie bewaar ik niets" in turn.speech and not turn.end_session
+    turn = sim.say("fase twee, begin bij onderdeel drie")
+    blocks = content.coach.routine("rehab_2").blocks
+    assert turn.intent == "StartRoutineIntent"
+    assert f"Onderdeel drie: {blocks[2].title}" in turn.speech
+    assert blocks[0].exercises[0].normal.instruction not in turn.speech
+    assert "Let op je pijn" in turn.speech                # the pain rule, also when starting later on
+    assert_response_rules(turn)
+
+
+def test_a_part_named_before_the_phase_is_kept_until_the_phase_is_known(tmp_path, sim_for, content):
+    sim = sim_for(ExpiringSqliteAdapter(tmp_path / "store.sqlite"))
+    sim.launch()
+    turn = sim.say("begin bij onderdeel twee")
+    assert "In welke fase" in turn.speech
+    turn = sim.say("drie")
+    assert f"Onderdeel twee: {content.coach.routine('rehab_3').blocks[1].title}" in turn.speech
+
+
+def test_a_part_that_does_not_exist_starts_at_the_beginning(tmp_path, sim_for):
+    sim = sim_for(ExpiringSqliteAdapter(tmp_path / "store.sqlite"))
+    sim.launch()
+    turn = sim.say("fase een vanaf onderdeel negen")
+    assert "het zijn er drie" in turn.speech and "Onderdeel één" in turn.speech
 
 
 def test_wis_mijn_gegevens_deletes_the_record(store, sim_for):

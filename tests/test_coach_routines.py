@@ -9,6 +9,7 @@ from skill.adapters.simulator.session import Simulator
 from skill.adapters.storage import SqlitePersistenceAdapter
 from skill.core.timing import CHARS_PER_SECOND
 from skill.voice.app import build_skill
+from skill.voice.handlers.coach import EASIER
 from skill.voice.speech import MAX_AUDIO_SECONDS, MAX_BREAK_SECONDS, estimate_seconds, inspect_ssml
 from tests.conftest import assert_reported
 from tests.rules import assert_response_rules
@@ -17,9 +18,9 @@ START = {"warmup": "start de warming-up", "cooldown": "start de cooling-down", "
          "rehab_2": "doe mijn revalidatie oefeningen fase twee", "rehab_3": "start fase drie"}
 
 
-def _walk(sim: Simulator, routine_id: str):
+def _walk(sim: Simulator, routine_id: str, one_shot: bool = True):
     """The whole routine, saying only "verder" between blocks. Returns every coach response."""
-    turns = [sim.say(f"vraag hamstring hulp {START[routine_id]}")]
+    turns = [sim.say(f"vraag hamstring hulp {START[routine_id]}" if one_shot else START[routine_id])]
     while "Wil je nog iets weten, of ben je klaar?" not in turns[-1].speech:
         turns.append(sim.say("verder"))
         assert len(turns) < 20
@@ -54,8 +55,9 @@ def test_the_easier_variant_also_keeps_alexas_limits(routine_id, content, nlu, t
     store = SqlitePersistenceAdapter(tmp_path / "store.sqlite")
     sim = Simulator(build_skill(content, persistence_adapter=store), nlu)
     everything = content.coach.routine(routine_id).exercise_ids()
-    store.save_attributes(sim.request_envelope(), {"preferences": {"easier": everything}})
-    turns = _walk(sim, routine_id)
+    sim.launch()
+    sim.attributes[EASIER] = everything          # "makkelijker" said for every exercise, this session
+    turns = _walk(sim, routine_id, one_shot=False)
     easier_names = [e.easier.name for b in content.coach.routine(routine_id).blocks for e in b.exercises]
     spoken = " ".join(t.speech for t in turns)
     for name in easier_names:

@@ -1,4 +1,4 @@
-"""Lambda, the web service and the simulator all run the same skill object; the package loads."""
+"""Lambda, the web service and the simulator all run the same skill object (the package: test_package.py)."""
 from __future__ import annotations
 
 import json
@@ -8,7 +8,6 @@ import pytest
 
 from skill import lambda_function
 from skill.adapters import web
-from skill.adapters.ask_package import write_package
 from skill.adapters.simulator.chat import make_simulator
 from skill.adapters.simulator.session import SIMULATOR_SKILL_ID, Simulator
 from skill.voice import app
@@ -55,36 +54,6 @@ def test_one_skill_object_behind_every_entry_point(fresh_skill, monkeypatch):
     assert make_simulator().skill is skill
     lambda_function.handler(_event(SIMULATOR_SKILL_ID), None)
     assert app.get_skill() is skill
-
-
-def test_the_ask_package_loads_in_the_ask_layout(tmp_path, content):
-    written = write_package(tmp_path)
-    skill_json = json.loads((tmp_path / "skill-package" / "skill.json").read_text(encoding="utf-8"))
-    model = json.loads((tmp_path / "skill-package" / "interactionModels" / "custom" / "nl-NL.json").read_text(encoding="utf-8"))
-    assert len(written) == 2
-    manifest = skill_json["manifest"]
-    locale = manifest["publishingInformation"]["locales"]["nl-NL"]
-    assert locale["name"] == "Hamstring Hulp"
-    description = locale["description"].lower()
-    assert "geen vervanging voor professioneel medisch advies" in description and "112" in description
-    assert manifest["publishingInformation"]["category"] == "HEALTH_AND_FITNESS"
-    privacy = manifest["privacyAndCompliance"]
-    assert privacy["usesHealthInfo"] is False and privacy["usesPersonalInfo"] is False
-    assert privacy["isChildDirected"] is False
-    language = model["interactionModel"]["languageModel"]
-    assert language["invocationName"] == "hamstring hulp"
-    samples = {s for intent in language["intents"] for s in intent.get("samples", [])}
-    phrases = locale["examplePhrases"]
-    assert phrases[0] == "Alexa, open hamstring hulp"
-    for phrase in phrases[1:]:
-        said = phrase.split("hamstring hulp", 1)[1].strip()
-        assert said in samples, phrase
-
-
-def test_package_with_an_endpoint(tmp_path):
-    write_package(tmp_path, endpoint="https://skill.example.org/")
-    manifest = json.loads((tmp_path / "skill-package" / "skill.json").read_text(encoding="utf-8"))["manifest"]
-    assert manifest["apis"]["custom"]["endpoint"]["uri"] == "https://skill.example.org/"
 
 
 def test_logs_name_request_intent_and_outcome_never_what_was_said(skill, nlu, caplog):

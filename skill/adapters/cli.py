@@ -3,7 +3,9 @@
   chat           talk to the skill in the terminal (offline simulator)
   check          validate content/ and interaction_model/ together (for editors)
   nlu-eval FILE  measure the offline NLU on an annotated set of utterances
-  package OUT    write the ASK CLI skill package (skill.json and the interaction model)
+  package OUT    write the ASK CLI skill package (skill.json, icons and the interaction model)
+  lambda-zip OUT build the code zip for AWS Lambda (Python 3.11, arm64)
+  documents OUT  write the privacy statement and the terms as HTML pages (for a practice website)
   triage-graph OUT  draw the triage protocol for review by a physiotherapist
   clinical-basis OUT  the triage's rules with their clinical reason, source and vignettes
   tasks-eval FILE  play whole conversations with a goal each and report how many reach it
@@ -37,10 +39,38 @@ def _nlu_eval(args: argparse.Namespace) -> int:
 
 
 def _package(args: argparse.Namespace) -> int:
-    from skill.adapters.ask_package import write_package
-    written = write_package(Path(args.out_dir))
+    from skill.adapters.ask_package import PackageError, write_package
+    try:
+        written = write_package(Path(args.out_dir), local=args.local)
+    except PackageError as error:
+        print(error, file=sys.stderr)
+        return 2
     for path in written:
         print(path)
+    return 0
+
+
+def _documents(args: argparse.Namespace) -> int:
+    from skill.adapters import documents
+    out = Path(args.out_dir)
+    out.mkdir(parents=True, exist_ok=True)
+    fields = documents.practice()
+    missing = [name for name, key in (("PRACTICE_NAME", "praktijk"), ("PRACTICE_CONTACT", "contact")) if not fields[key]]
+    if missing and not args.local:
+        print(f"{' en '.join(missing)} ontbreekt: de pagina's moeten zeggen wie de skill aanbiedt en hoe je die bereikt.",
+              file=sys.stderr)
+        return 2
+    for name in documents.DOCUMENTS:
+        path = out / f"{name}.html"
+        path.write_text(documents.render_html(name, fields), encoding="utf-8")
+        print(path)
+    return 0
+
+
+def _lambda_zip(args: argparse.Namespace) -> int:
+    from skill.adapters.lambda_zip import LAMBDA_PLATFORM, build
+    print(build(Path(args.out), platform=args.platform or LAMBDA_PLATFORM,
+                work_dir=Path(args.tree) if args.tree else None))
     return 0
 
 
@@ -88,7 +118,20 @@ def main(argv: list[str] | None = None) -> int:
 
     package = commands.add_parser("package", help="schrijf het ASK CLI-skillpakket")
     package.add_argument("out_dir")
+    package.add_argument("--local", action="store_true",
+                         help="om lokaal te bekijken: zonder endpoint en met voorbeeld-URL's (niet te publiceren)")
     package.set_defaults(run=_package)
+
+    docs = commands.add_parser("documents", help="schrijf privacyverklaring en voorwaarden als HTML")
+    docs.add_argument("out_dir")
+    docs.add_argument("--local", action="store_true", help="ook zonder PRACTICE_NAME en PRACTICE_CONTACT")
+    docs.set_defaults(run=_documents)
+
+    lambda_zip = commands.add_parser("lambda-zip", help="bouw de zip voor AWS Lambda (Python 3.11, arm64)")
+    lambda_zip.add_argument("out", help="het zipbestand")
+    lambda_zip.add_argument("--tree", help="map voor de uitgepakte inhoud (standaard: naast de zip)")
+    lambda_zip.add_argument("--platform", help="wheel-platform (standaard manylinux2014_aarch64)")
+    lambda_zip.set_defaults(run=_lambda_zip)
 
     graph = commands.add_parser("triage-graph", help="teken het triageprotocol (Mermaid)")
     graph.add_argument("out", help="uitvoerbestand (.md of .mmd)")

@@ -9,8 +9,9 @@ Both stores implement the ASK SDK's persistence adapter interface, so the skill 
 `HAMSTRING_TABLE` (default "hamstring-hulp") on Lambda, else `var/hamstring-hulp.sqlite` in the
 repository. `HAMSTRING_DYNAMODB_ENDPOINT` points DynamoDB elsewhere (tests use a local server).
 
-What is stored is decided by the voice layer (skill.voice.memory): the coach position,
-preferences and whether the disclaimer was heard. Never anything from the triage.
+What is stored is decided by the voice layer (skill.voice.memory): a warm-up or cooling-down
+position and whether the disclaimer was heard. Never anything from the triage. Records expire 90
+days after the last write (skill.adapters.retention: DynamoDB TTL, the same purge in SQLite).
 """
 from __future__ import annotations
 
@@ -92,14 +93,15 @@ def dynamodb_adapter(table: str, endpoint: str | None = None, create_table: bool
         # A local DynamoDB-compatible server still wants a region name; on Lambda the runtime sets it.
         os.environ.setdefault("AWS_DEFAULT_REGION", "eu-west-1")
     import boto3
-    from ask_sdk_dynamodb.adapter import DynamoDbAdapter   # creates a boto3 resource on import
     from botocore.config import Config
+
+    from skill.adapters.retention import expiring_dynamodb_adapter_class   # imports ask_sdk_dynamodb
 
     # Alexa waits about 8 seconds for an answer; a slow store must fail fast so the coach goes on.
     config = Config(connect_timeout=1, read_timeout=2, retries={"max_attempts": 2})
     resource = boto3.resource("dynamodb", endpoint_url=endpoint, config=config)
-    return DynamoDbAdapter(table_name=table, partition_key_name="id", attribute_name="attributes",
-                           create_table=create_table, dynamodb_resource=resource)
+    return expiring_dynamodb_adapter_class()(table_name=table, partition_key_name="id", attribute_name="attributes",
+                                             create_table=create_table, dynamodb_resource=resource)
 
 
 def adapter_from_environment(environ: dict[str, str] | None = None):
@@ -117,7 +119,8 @@ def adapter_from_environment(environ: dict[str, str] | None = None):
     if kind == "sqlite":
         path = Path(target or DEFAULT_SQLITE)
         path.parent.mkdir(parents=True, exist_ok=True)
-        return SqlitePersistenceAdapter(path)
+        from skill.adapters.retention import ExpiringSqliteAdapter
+        return ExpiringSqliteAdapter(path)
     if kind == "dynamodb":
         return dynamodb_adapter(target or DEFAULT_TABLE, environ.get("HAMSTRING_DYNAMODB_ENDPOINT") or None)
     raise ValueError(f"HAMSTRING_STORE must be sqlite:PATH, dynamodb:TABLE or none, not {choice!r}")

@@ -12,7 +12,7 @@ import os
 from ask_sdk_core.skill import CustomSkill
 from ask_sdk_model import RequestEnvelope
 from ask_sdk_webservice_support.verifier import AbstractVerifier, VerificationException
-from flask import Flask, jsonify
+from flask import Flask, Response, jsonify
 from flask_ask_sdk.skill_adapter import (
     VERIFY_SIGNATURE_APP_CONFIG,
     VERIFY_TIMESTAMP_APP_CONFIG,
@@ -79,7 +79,25 @@ def create_app(skill: CustomSkill | None = None, *, skill_id: str | None = None)
     def health():
         return jsonify(status="ok")
 
+    register_documents(app)
+
     return app
+
+
+def register_documents(app: Flask) -> None:
+    """/privacy and /voorwaarden: the privacy statement and the terms from content/, the addresses
+    the store listing points to (README, "Going live")."""
+    from skill.adapters import documents
+
+    fields = documents.practice()
+    if not all(fields.values()):
+        log.warning("PRACTICE_NAME or PRACTICE_CONTACT is not set: /privacy and /voorwaarden do not say "
+                    "who offers the skill and how to reach them. Set both before going live.")
+    for name in documents.DOCUMENTS:
+        page = documents.render_html(name, fields)     # rendered once: a broken file stops the start
+        app.add_url_rule(f"/{name}", f"document_{name}",
+                         lambda page=page: Response(page, mimetype="text/html", headers={"Cache-Control": "max-age=3600"}),
+                         methods=["GET"])
 
 
 def main() -> None:

@@ -1,11 +1,14 @@
 """What the skill remembers between sessions, and nothing more.
 
-Only three keys are ever written to the persistent store:
-  coach             where the listener was: {"routine", "block", "exercise"}
-  preferences       {"easier": [exercise ids], "rehab_phase": 1|2|3}
+Only two keys are ever written to the persistent store:
+  coach             where the listener was in the warm-up or the cooling-down:
+                    {"routine", "block", "exercise"}
   disclaimer_heard  true once the listener has heard the disclaimer
-Triage answers, outcomes and anything else about the listener's health never go here. When the
-store fails, the skill goes on without it and says once that it cannot remember the place.
+Amazon does not let skills outside the US collect health information, and a rehab phase or the
+choice of an easier exercise would imply an injury: those live in the session only, and so does
+everything from the triage. A position in a routine of another kind is refused here, whoever asks.
+The store itself lets every record expire (skill.adapters.storage, 90 days). When the store fails,
+the skill goes on without it and says once that it cannot remember the place.
 """
 from __future__ import annotations
 
@@ -17,9 +20,9 @@ from ask_sdk_core.handler_input import HandlerInput
 
 log = logging.getLogger("hamstring.memory")
 
-STORED_KEYS = frozenset({"coach", "preferences", "disclaimer_heard"})
+STORED_KEYS = frozenset({"coach", "disclaimer_heard"})
 COACH_KEYS = frozenset({"routine", "block", "exercise"})
-PREFERENCE_KEYS = frozenset({"easier", "rehab_phase"})
+STORED_ROUTINE_KINDS = frozenset({"warmup", "cooldown"})   # positions in these say nothing about health
 FAILED = "memory_failed"          # session attribute: the store failed in this session
 
 
@@ -73,9 +76,9 @@ def remember(handler_input: HandlerInput, **values: Any) -> bool:
     if unknown:
         raise ValueError(f"not allowed to store {sorted(unknown)}")
     if "coach" in values and values["coach"] is not None:
+        if values["coach"].get("kind") not in STORED_ROUTINE_KINDS:
+            raise ValueError(f"not allowed to store a position in a {values['coach'].get('kind')!r} routine")
         values["coach"] = {k: values["coach"][k] for k in COACH_KEYS}
-    if "preferences" in values and values["preferences"] is not None:
-        values["preferences"] = {k: v for k, v in values["preferences"].items() if k in PREFERENCE_KEYS}
     attributes = _attributes(handler_input)
     if attributes is None:
         return False

@@ -344,6 +344,13 @@ def run_checks(content_dir: Path | None = None, model_path: Path | None = None) 
         findings += [Finding(f"{p.file}, {p.key}", p.message) for p in example_phrase_problems(load_listing(content_dir), model)]
     except ContentError as error:
         findings += [Finding(f"{p.file}, {p.key}", p.message) for p in error.problems]
+    from skill.adapters import documents
+    for name in documents.DOCUMENTS:
+        try:
+            documents.load(name, content_dir)
+        except ContentError as error:
+            findings += [Finding(p.file + (f", regel {p.line}" if p.line else ""), f"{p.key}: {p.message}" if p.key else p.message)
+                         for p in error.problems]
     if content is not None and "interactionModel" in model:
         findings += check_reach(model, content)
         findings += check_triage(model, content)

@@ -3,7 +3,10 @@
 A response holds one block (at most 240 s of speech and pauses). When the listener interrupts
 ("Alexa, herhaal"), the time between the response and the new request says which exercise was
 playing, so every command works in the middle of an exercise as well as between blocks.
-The position is kept in the session and, through the persistence adapter, across sessions.
+The position is kept in the session; for the warm-up and the cooling-down also, through the
+persistence adapter, across sessions. A rehab phase and the easier variants stay in the session:
+they would say something about the listener's health (skill.voice.memory). Across sessions the
+listener names the phase again, and may name the part to start at ("fase twee, begin bij onderdeel drie").
 """
 from __future__ import annotations
 
@@ -26,6 +29,9 @@ MODE = "coach"
 PHASE_MODE = "coach_phase"        # waiting for "fase een, twee of drie"
 STATE = "coach"
 TOLD_MEMORY = "memory_told"
+PLACE = "coach_place"            # session: where the listener was, for "ga verder" in this session
+EASIER = "coach_easier"          # session: exercises done the easier way in this session
+FROM_BLOCK = "coach_from_block"  # session: the part named before the phase ("begin bij onderdeel drie")
 
 PLAYED = "coach_played"          # request attribute: this turn's response was the coach speaking
 
@@ -99,14 +105,33 @@ def play(handler_input: HandlerInput, content: Content, routine: Routine, block:
 
 
 def _preferred_easier(handler_input: HandlerInput) -> list[str]:
-    return list((memory.recall(handler_input, "preferences") or {}).get("easier", []))
+    return list(session(handler_input).get(EASIER, []))
+
+
+def stored(routine: Routine) -> bool:
+    """Only positions in the warm-up and the cooling-down are kept across sessions."""
+    return routine.kind in memory.STORED_ROUTINE_KINDS
 
 
 def _save_position(handler_input: HandlerInput, routine: Routine, block: int | None, exercise: int | None,
                    out: Speech, content: Content) -> None:
-    coach = None if block is None else {"routine": routine.id, "block": block, "exercise": exercise}
+    place = None if block is None else {"routine": routine.id, "block": block, "exercise": exercise}
+    if place is None:
+        session(handler_input).pop(PLACE, None)
+    else:
+        session(handler_input)[PLACE] = place
+    if not stored(routine):
+        return
+    coach = None if place is None else dict(place, kind=routine.kind)
     if not memory.remember(handler_input, coach=coach):
         _tell_memory_failed(handler_input, out, content)
+
+
+def _forget_position(handler_input: HandlerInput, routine: Routine) -> None:
+    """The routine is done: nothing to resume, in this session or the next."""
+    session(handler_input).pop(PLACE, None)
+    if stored(routine):
+        memory.remember(handler_input, coach=None)
 
 
 def _tell_memory_failed(handler_input: HandlerInput, out: Speech, content: Content) -> None:
@@ -153,10 +178,10 @@ def session_ended(handler_input: HandlerInput, content: Content) -> None:
     if attrs.get(conv.MODE) != MODE or not state or state.get("routine") not in content.coach.routines:
         return
     routine, block, exercise = where(handler_input, content)
-    if exercise is None:
+    if exercise is None and stored(routine):
         following = block + 1 if block + 1 < len(routine.blocks) else None
         memory.remember(handler_input, coach=None if following is None else
-                        {"routine": routine.id, "block": following, "exercise": 0})
+                        {"routine": routine.id, "kind": routine.kind, "block": following, "exercise": 0})
 
 
 def remaining_seconds(content: Content, routine: Routine, block: int, exercise: int | None) -> float:
@@ -173,23 +198,31 @@ def remaining_seconds(content: Content, routine: Routine, block: int, exercise: 
 # ---------------------------------------------------------------- starting and resuming
 
 def start_routine(handler_input: HandlerInput, content: Content, routine: Routine, lead: Speech | None = None,
-                  remember_phase: bool = True) -> Response:
-    """From the start. `remember_phase`: the listener chose this rehab phase themselves (not when the
-    skill offered it after a triage, so nothing of the triage outcome ends up in storage)."""
+                  block: int = 0) -> Response:
+    """From the start, or from the start of part `block` (counted from 0) when the listener named one.
+    Nothing about a rehab phase is stored, whoever chose it (the listener, or an offer after a triage)."""
     session(handler_input).pop(STATE, None)
-    if routine.kind == "rehab" and remember_phase:
-        preferences = dict(memory.recall(handler_input, "preferences") or {})
-        if preferences.get("rehab_phase") != routine.phase:
-            preferences["rehab_phase"] = routine.phase
-            memory.remember(handler_input, preferences=preferences)
-    return play(handler_input, content, routine, 0, 0, lead, intro=True)
+    session(handler_input).pop(FROM_BLOCK, None)
+    return play(handler_input, content, routine, block, 0, lead, intro=True)   # the pain rule also from a later part
+
+
+def _position(handler_input: HandlerInput, content: Content) -> dict | None:
+    """Where to resume: this session's place first, else a stored warm-up or cooling-down position."""
+    coach = content.coach
+    place = session(handler_input).get(PLACE)
+    if place and place.get("routine") in coach.routines:
+        return place
+    kept = memory.recall(handler_input, "coach")
+    if kept and kept.get("routine") in coach.routines and stored(coach.routine(kept["routine"])):
+        return kept
+    return None
 
 
 def resume(handler_input: HandlerInput, content: Content, wanted: str | None = None) -> Response | None:
-    """Picks up where the listener was, from the store; None when there is nothing to resume."""
-    position = memory.recall(handler_input, "coach")
+    """Picks up where the listener was; None when there is nothing to resume."""
+    position = _position(handler_input, content)
     coach = content.coach
-    if not position or position.get("routine") not in coach.routines:
+    if position is None:
         return None
     routine = coach.routine(position["routine"])
     if wanted and not _same_kind(routine, wanted):
@@ -208,17 +241,20 @@ def _same_kind(routine: Routine, wanted: str) -> bool:
 
 
 def pick_routine(handler_input: HandlerInput, content: Content) -> tuple[Routine | None, str | None]:
-    """The routine the listener named, or (None, "rehab") when a phase is still needed."""
+    """The routine the listener named, or (None, "rehab") when a phase is still needed. A part
+    named on its own ("begin bij onderdeel drie") means the routine running in this session."""
     coach = content.coach
     kind = resolved_id(handler_input, "routine")
     number = number_value(handler_input, "fase")
     phase = int(number) if number is not None else None
     if kind in (None, "rehab") and phase is not None:
         return coach.rehab_phase(phase), None
+    if kind is None and number_value(handler_input, "onderdeel") is not None:
+        current = (session(handler_input).get(STATE) or session(handler_input).get(PLACE) or {}).get("routine")
+        if current in coach.routines:
+            return coach.routine(current), None
+        return None, "rehab"
     if kind == "rehab":
-        stored = (memory.recall(handler_input, "preferences") or {}).get("rehab_phase")
-        if stored and coach.rehab_phase(stored):
-            return coach.rehab_phase(stored), None
         return None, "rehab"
     for routine in coach.routines.values():
         if routine.kind == kind:
@@ -239,10 +275,33 @@ def ask_phase(handler_input: HandlerInput, content: Content) -> Response:
 
 # ---------------------------------------------------------------- offers
 
+def named_block(handler_input: HandlerInput, routine: Routine) -> int | None:
+    """The part the listener named ("onderdeel drie" is 2), when the routine has it."""
+    number = number_value(handler_input, "onderdeel")
+    if number is None:
+        number = session(handler_input).get(FROM_BLOCK)
+    if number is None:
+        return None
+    number = int(number)
+    return number - 1 if 1 <= number <= len(routine.blocks) else None
+
+
+def start_named(handler_input: HandlerInput, content: Content, routine: Routine) -> Response:
+    """Starts the routine the listener named, at the part they named, if any and if it exists."""
+    wanted = number_value(handler_input, "onderdeel")
+    if wanted is None:
+        wanted = session(handler_input).get(FROM_BLOCK)
+    block = named_block(handler_input, routine)
+    if wanted is not None and block is None:
+        lead = Speech().say(content.phrases("coach_no_such_part", aantal=words(len(routine.blocks))))
+        return start_routine(handler_input, content, routine, lead)
+    return start_routine(handler_input, content, routine, block=block or 0)
+
+
 @offer_handler("start_routine")
 def _start_offer(handler_input: HandlerInput, content: Content, offer: dict, accepted: bool) -> Response:
     if accepted and offer["routine"] in content.coach.routines:
-        return start_routine(handler_input, content, content.coach.routine(offer["routine"]), remember_phase=False)
+        return start_routine(handler_input, content, content.coach.routine(offer["routine"]))
     if offer.get("then_topic") in content.topics:
         return conv.offer_topic(handler_input, content, offer["then_topic"], Speech().say(content.phrases("okay")))
     return anything_else(handler_input, content, okay=True)
@@ -266,6 +325,8 @@ def _delete_offer(handler_input: HandlerInput, content: Content, offer: dict, ac
         return anything_else(handler_input, content, Speech().say(phrase("delete_kept")))
     if session(handler_input).get(conv.MODE) in (MODE, PHASE_MODE):
         conv.leave_mode(handler_input, STATE)
+    for key in (PLACE, EASIER, FROM_BLOCK):
+        session(handler_input).pop(key, None)
     done = memory.forget_everything(handler_input)
     return anything_else(handler_input, content, Speech().say(phrase("delete_done" if done else "delete_failed")))
 
@@ -285,8 +346,11 @@ class StartRoutineHandler(_CoachHandler):
     def handle(self, handler_input: HandlerInput) -> Response:
         routine, missing = pick_routine(handler_input, self.content)
         if routine is not None:
-            return start_routine(handler_input, self.content, routine)
+            return start_named(handler_input, self.content, routine)
         if missing == "rehab":
+            part = number_value(handler_input, "onderdeel")
+            if part is not None:
+                session(handler_input)[FROM_BLOCK] = int(part)
             return ask_phase(handler_input, self.content)
         phrase = self.content.phrases
         return ask(handler_input, Speech().say(phrase("coach_unknown_routine")), phrase("coach_unknown_routine"))
@@ -308,7 +372,7 @@ class PhaseAnswerHandler(_CoachHandler):
             expect_answer(handler_input, PHASE_MODE)
             return ask(handler_input, Speech().say(phrase("coach_phase_help")), phrase("coach_which_phase_reprompt"))
         conv.leave_mode(handler_input)
-        return start_routine(handler_input, self.content, routine)
+        return start_named(handler_input, self.content, routine)
 
 
 class ResumeRoutineHandler(_CoachHandler):
@@ -326,6 +390,8 @@ class ResumeRoutineHandler(_CoachHandler):
         if response is not None:
             return response
         phrase = self.content.phrases
+        if wanted == "rehab":
+            return ask(handler_input, Speech().say(phrase("coach_rehab_not_kept")), phrase("coach_which_phase_reprompt"))
         if memory.failed_in_session(handler_input):
             return ask(handler_input, Speech().say(phrase("memory_unavailable"), phrase("coach_nothing_to_resume")),
                        phrase("coach_nothing_to_resume"))
@@ -417,33 +483,41 @@ class CoachCommandHandler(_CoachHandler):
                         announce=False)
         if name == "AMAZON.StartOverIntent":
             return start_routine(handler_input, self.content, routine, Speech().say(phrase("coach_restart")))
-        # pause, stop, cancel, home: keep the place for next time (nothing, once the routine is done)
+        # pause, stop, cancel, home: keep the place for next time (nothing, once the routine is done);
+        # a rehab place only for this session, and the listener hears how to start there next time.
         resume_block, resume_exercise = (block + 1, 0) if between else (block, exercise)
         out = Speech()
         if resume_block < len(blocks):
             _save_position(handler_input, routine, resume_block, resume_exercise, out, self.content)
         else:
-            memory.remember(handler_input, coach=None)
+            _forget_position(handler_input, routine)
         conv.leave_mode(handler_input, STATE)
+        finished = resume_block >= len(blocks)
         if name == "AMAZON.NavigateHomeIntent":
-            out.say(phrase("coach_stopped_home"), phrase("start_over"))
+            said = "coach_stopped_home_done" if finished else \
+                "coach_stopped_home" if stored(routine) else "coach_stopped_home_rehab"
+            out.say(phrase(said), phrase("start_over"))
             return ask(handler_input, out, phrase("launch_reprompt"))
-        out.say(phrase("coach_paused") if name == "AMAZON.PauseIntent" else phrase("coach_stopped"))
+        if finished:
+            out.say(phrase("coach_all_done"))
+        elif stored(routine):
+            out.say(phrase("coach_paused") if name == "AMAZON.PauseIntent" else phrase("coach_stopped"))
+        else:
+            out.say(phrase("coach_paused_rehab" if name == "AMAZON.PauseIntent" else "coach_stopped_rehab",
+                           fase=words(routine.phase), nummer=words(resume_block + 1)))
         return close(handler_input, out)
 
     def _next_block(self, handler_input: HandlerInput, routine: Routine, block: int, lead: Speech) -> Response:
         if block + 1 < len(routine.blocks):
             return play(handler_input, self.content, routine, block + 1, 0, lead)
-        memory.remember(handler_input, coach=None)
+        _forget_position(handler_input, routine)
         conv.leave_mode(handler_input, STATE)          # the outro came with the last block
         return close(handler_input, lead.say(self.content.phrases("coach_all_done")))
 
     def _prefer_easier(self, handler_input: HandlerInput, exercise_ids: tuple[str, ...]) -> None:
-        preferences = dict(memory.recall(handler_input, "preferences") or {})
-        easier = sorted(set(preferences.get("easier", [])) | set(exercise_ids))
-        if easier != preferences.get("easier"):
-            preferences["easier"] = easier
-            memory.remember(handler_input, preferences=preferences)
+        """For the rest of this session only: the choice hints at an injury, so it is never stored."""
+        attrs = session(handler_input)
+        attrs[EASIER] = sorted(set(attrs.get(EASIER, [])) | set(exercise_ids))
 
 
 class DeleteDataHandler(_CoachHandler):
@@ -475,5 +549,8 @@ def launch_offer(handler_input: HandlerInput, content: Content) -> str | None:
     if not position or position.get("routine") not in content.coach.routines:
         return None
     routine = content.coach.routine(position["routine"])
+    if not stored(routine):            # written by an older version: never offered, and dropped now
+        memory.remember(handler_input, coach=None)
+        return None
     block = min(position.get("block", 0), len(routine.blocks) - 1)
     return content.phrases("coach_offer_resume", sessie=routine.title, nummer=words(block + 1))

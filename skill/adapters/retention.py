@@ -1,0 +1,131 @@
+"""Stored records expire: 90 days after the last write, in DynamoDB and in SQLite alike.
+
+  - DynamoDB: every item carries a top-level number attribute `expires_at` (epoch seconds), the
+    table's TTL attribute (infrastructure/cfn-deployer/skill-stack.yaml). DynamoDB deletes expired
+    items within a few days; until it has, a read treats them as gone.
+  - SQLite: a table `expiry` beside `attributes` holds the same moment per user id; every read and
+    write first purges what has expired. A row without an expiry (written before this existed)
+    gets one, 90 days from the purge that finds it.
+
+The privacy statement (content/privacy.yaml) promises this period; tests/test_retention.py holds
+both stores to it.
+"""
+from __future__ import annotations
+
+import functools
+import json
+import sqlite3
+import time
+from typing import Any, Callable
+
+from ask_sdk_core.exceptions import PersistenceException
+from ask_sdk_model import RequestEnvelope
+
+from skill.adapters.storage import SqlitePersistenceAdapter, _user_id
+
+RETENTION_DAYS = 90
+RETENTION_SECONDS = RETENTION_DAYS * 24 * 3600
+TTL_ATTRIBUTE = "expires_at"
+
+
+def expiry(now: float) -> int:
+    return int(now) + RETENTION_SECONDS
+
+
+class ExpiringSqliteAdapter(SqlitePersistenceAdapter):
+    """The SQLite store with the DynamoDB TTL's behaviour: records are purged 90 days after the last write."""
+
+    def __init__(self, path, clock: Callable[[], float] = time.time):
+        super().__init__(path)
+        self.clock = clock
+
+    def _purge(self, connection: sqlite3.Connection) -> None:
+        now = int(self.clock())
+        connection.execute("CREATE TABLE IF NOT EXISTS expiry (user_id TEXT PRIMARY KEY, expires_at INTEGER NOT NULL)")
+        connection.execute("INSERT INTO expiry (user_id, expires_at) SELECT user_id, ? FROM attributes "
+                           "WHERE user_id NOT IN (SELECT user_id FROM expiry)", (expiry(now),))
+        connection.execute("DELETE FROM attributes WHERE user_id IN (SELECT user_id FROM expiry WHERE expires_at <= ?)", (now,))
+        connection.execute("DELETE FROM expiry WHERE expires_at <= ? OR user_id NOT IN (SELECT user_id FROM attributes)", (now,))
+
+    def get_attributes(self, request_envelope: RequestEnvelope) -> dict[str, Any]:
+        try:
+            with self._lock, self._connect() as connection:
+                self._purge(connection)
+                row = connection.execute("SELECT data FROM attributes WHERE user_id = ?",
+                                         (_user_id(request_envelope),)).fetchone()
+        except sqlite3.Error as exc:
+            raise PersistenceException(f"sqlite read failed: {type(exc).__name__}") from exc
+        return json.loads(row[0]) if row else {}
+
+    def save_attributes(self, request_envelope: RequestEnvelope, attributes: dict[str, Any]) -> None:
+        user = _user_id(request_envelope)
+        try:
+            with self._lock, self._connect() as connection:
+                self._purge(connection)
+                connection.execute("INSERT INTO attributes (user_id, data) VALUES (?, ?) "
+                                   "ON CONFLICT(user_id) DO UPDATE SET data = excluded.data",
+                                   (user, json.dumps(attributes, sort_keys=True)))
+                connection.execute("INSERT INTO expiry (user_id, expires_at) VALUES (?, ?) "
+                                   "ON CONFLICT(user_id) DO UPDATE SET expires_at = excluded.expires_at",
+                                   (user, expiry(self.clock())))
+        except sqlite3.Error as exc:
+            raise PersistenceException(f"sqlite write failed: {type(exc).__name__}") from exc
+
+    def delete_attributes(self, request_envelope: RequestEnvelope) -> None:
+        super().delete_attributes(request_envelope)
+        try:
+            with self._lock, self._connect() as connection:
+                self._purge(connection)       # also drops the deleted user's expiry row
+        except sqlite3.Error as exc:
+            raise PersistenceException(f"sqlite delete failed: {type(exc).__name__}") from exc
+
+    def raw(self) -> dict[str, dict[str, Any]]:
+        with self._lock, self._connect() as connection:
+            self._purge(connection)
+        return super().raw()
+
+    def expiries(self) -> dict[str, int]:
+        """Each stored user id with the moment its record expires (for tests and a data request)."""
+        with self._lock, self._connect() as connection:
+            self._purge(connection)
+            return dict(connection.execute("SELECT user_id, expires_at FROM expiry"))
+
+
+@functools.cache
+def expiring_dynamodb_adapter_class():
+    """Built on first use: ask_sdk_dynamodb creates a boto3 resource when imported, and the web
+    service (SQLite) need not have it installed."""
+    from ask_sdk_dynamodb.adapter import DynamoDbAdapter
+
+    class ExpiringDynamoDbAdapter(DynamoDbAdapter):
+        """The ASK SDK's DynamoDB adapter, writing the TTL attribute with every item."""
+
+        def __init__(self, *args, clock: Callable[[], float] = time.time, **kwargs):
+            super().__init__(*args, **kwargs)
+            self.clock = clock
+
+        def get_attributes(self, request_envelope: RequestEnvelope) -> dict[str, Any]:
+            try:
+                response = self.dynamodb.Table(self.table_name).get_item(
+                    Key={self.partition_key_name: self.partition_keygen(request_envelope)}, ConsistentRead=True)
+            except Exception as exc:
+                raise PersistenceException(f"dynamodb read failed: {type(exc).__name__}") from exc
+            item = response.get("Item")
+            if not item:
+                return {}
+            expires = item.get(TTL_ATTRIBUTE)
+            if expires is not None and int(expires) <= self.clock():
+                return {}                        # expired; DynamoDB's TTL sweep has not reached it yet
+            return item.get(self.attribute_name, {})
+
+        def save_attributes(self, request_envelope: RequestEnvelope, attributes: dict[str, Any]) -> None:
+            try:
+                self.dynamodb.Table(self.table_name).put_item(Item={
+                    self.partition_key_name: self.partition_keygen(request_envelope),
+                    self.attribute_name: attributes,
+                    TTL_ATTRIBUTE: expiry(self.clock()),
+                })
+            except Exception as exc:
+                raise PersistenceException(f"dynamodb write failed: {type(exc).__name__}") from exc
+
+    return ExpiringDynamoDbAdapter
