@@ -97,6 +97,7 @@ PHRASES: dict[str, frozenset[str]] = {key: frozenset(names) for key, names in {
     "coach_time_left": ("minuten",),
     "coach_time_left_short": (),
     "coach_go_on": (),
+    "coach_back_in": ("oefening",),
     "coach_help": (),
     "coach_restart": (),
     "coach_stopped_home": (),

@@ -20,6 +20,7 @@ from ask_sdk_model import Response
 from skill.core.coach import Routine, script_seconds, words
 from skill.core.content import Content
 from skill.voice import conversation as conv
+from skill.core.timing import speaking_seconds
 from skill.voice import memory
 from skill.voice.conversation import anything_else, ask, close, expect_answer, offer_handler, session, set_offer
 from skill.voice.slots import number_value, resolved_id
@@ -57,7 +58,7 @@ def _now(handler_input: HandlerInput) -> datetime:
 
 def play(handler_input: HandlerInput, content: Content, routine: Routine, block: int, first: int = 0,
          lead: Speech | None = None, easier_now: tuple[str, ...] = (), intro: bool = False,
-         announce: bool | None = None) -> Response:
+         announce: bool | None = None, first_cue: int = 0) -> Response:
     """Speaks block `block` of the routine from exercise `first`, and asks to go on after it.
 
     `intro` adds the routine's introduction and the pain rule (at the start); `announce` names the
@@ -84,14 +85,17 @@ def play(handler_input: HandlerInput, content: Content, routine: Routine, block:
     offsets = []
     for index in range(first, len(spec.exercises)):
         exercise = spec.exercises[index]
+        script = coach.exercise_script(exercise, exercise.id in easier, announce_easier=exercise.id in easier_now)
+        skip = first_cue if index == first else 0
+        if skip:                                   # back into the exercise where the listener was
+            out.say(phrase("coach_back_in", oefening=exercise.variant(exercise.id in easier).name))
         offsets.append(estimate_seconds(out.ssml))
-        for kind, value in coach.exercise_script(exercise, exercise.id in easier,
-                                                 announce_easier=exercise.id in easier_now):
+        for kind, value in script[skip:]:
             out.say(value) if kind == "say" else out.pause(value)
     # Where the listener is, for the next request: the block's exercises start at `offsets` and end
     # at `end`; after that the block is over. Stored, it is the place to resume when the session
     # breaks off; once the block has been heard to the end (session_ended), it becomes the next block.
-    attrs[STATE] = {"routine": routine.id, "block": block, "first": first, "offsets": offsets,
+    attrs[STATE] = {"routine": routine.id, "block": block, "first": first, "cue": first_cue, "offsets": offsets,
                     "end": estimate_seconds(out.ssml), "at": _now(handler_input).isoformat(),
                     "easier": sorted(easier)}
     _save_position(handler_input, routine, block, first, out, content)
@@ -102,6 +106,10 @@ def play(handler_input: HandlerInput, content: Content, routine: Routine, block:
     # The last block: the session stays open, so "herhaal" or "pauze" still work while it plays.
     out.say(routine.outro, phrase("coach_finished"))
     return ask(handler_input, out, phrase("coach_finished_reprompt"))
+
+
+def _easier_now(handler_input: HandlerInput) -> set[str]:
+    return set((session(handler_input).get(STATE) or {}).get("easier", [])) | set(_preferred_easier(handler_input))
 
 
 def _preferred_easier(handler_input: HandlerInput) -> list[str]:
@@ -157,6 +165,31 @@ def where(handler_input: HandlerInput, content: Content) -> tuple[Routine, int, 
     return routine, state["block"], index
 
 
+def cue_now(handler_input: HandlerInput, content: Content) -> int:
+    """How far into the playing exercise the listener is: the index of the cue that was playing, so a
+    question in between ("hoe lang nog", "help") can go back to that point rather than to the start."""
+    state = session(handler_input)[STATE]
+    if "frozen" in state:
+        return int(state.get("frozen_cue") or 0)
+    routine, block, exercise = where(handler_input, content)
+    if exercise is None:
+        return 0
+    k = exercise - state["first"]
+    if not 0 <= k < len(state["offsets"]):
+        return 0
+    elapsed = (_now(handler_input) - datetime.fromisoformat(state["at"])).total_seconds() - state["offsets"][k]
+    spec = routine.blocks[block].exercises[exercise]
+    script = content.coach.exercise_script(spec, spec.id in set(state.get("easier", [])))
+    start = int(state.get("cue") or 0) if k == 0 else 0
+    played = 0.0
+    for index in range(start, len(script)):
+        kind, value = script[index]
+        played += speaking_seconds(value) if kind == "say" else float(value)
+        if played > elapsed:
+            return index
+    return max(len(script) - 1, 0)
+
+
 def freeze_if_interrupted(handler_input: HandlerInput, content: Content) -> None:
     """Something other than the coach answered while a block was playing (a question about ice,
     say): keep the place it had reached, so "verder" or "herhaal" afterwards still fit."""
@@ -168,6 +201,7 @@ def freeze_if_interrupted(handler_input: HandlerInput, content: Content) -> None
     if state.get("routine") not in content.coach.routines:
         conv.leave_mode(handler_input, STATE)
         return
+    state["frozen_cue"] = cue_now(handler_input, content)
     state["frozen"] = where(handler_input, content)[2]
 
 
@@ -420,9 +454,12 @@ class CoachCommandHandler(_CoachHandler):
         between = exercise is None
         current = len(blocks[block].exercises) - 1 if between else exercise
 
-        if name in GO_ON and not between:                    # "ga door" mid-exercise: that exercise again
+        cue = 0 if between else cue_now(handler_input, self.content)
+        frozen = "frozen" in session(handler_input)[STATE]
+        if not between and (name in GO_ON or (name == "AMAZON.NextIntent" and frozen)):
+            # "ga door" mid-exercise, or "verder" after a question in between: on where the listener was.
             return play(handler_input, self.content, routine, block, exercise, Speech().say(phrase("coach_go_on")),
-                        announce=False)
+                        announce=False, first_cue=cue)
         if name in ("AMAZON.NextIntent",) + GO_ON:
             if not between and exercise + 1 < len(blocks[block].exercises):
                 return play(handler_input, self.content, routine, block, exercise + 1, announce=False)
@@ -448,7 +485,13 @@ class CoachCommandHandler(_CoachHandler):
             return play(handler_input, self.content, routine, block, 0, Speech().say(phrase("coach_first_exercise")),
                         announce=False)
         if name == "AMAZON.RepeatIntent":
-            return play(handler_input, self.content, routine, block, current, announce=False)
+            if between:
+                return play(handler_input, self.content, routine, block, current, announce=False)
+            # The instruction again, then on from where the listener was.
+            chosen = blocks[block].exercises[exercise]
+            lead = Speech().say(chosen.variant(chosen.id in _easier_now(handler_input)).instruction)
+            return play(handler_input, self.content, routine, block, exercise, lead, announce=False,
+                        first_cue=max(cue, 2))
         if name == "EasierIntent":
             if between and block + 1 < len(blocks):
                 ids = tuple(e.id for e in blocks[block + 1].exercises)
@@ -469,7 +512,7 @@ class CoachCommandHandler(_CoachHandler):
                 return ask(handler_input, Speech().say(said, phrase("coach_block_reprompt", titel=following)),
                            phrase("coach_block_reprompt", titel=following))
             return play(handler_input, self.content, routine, block, exercise, Speech().say(said, phrase("coach_go_on")),
-                        announce=False)
+                        announce=False, first_cue=cue)
         if name in ("AMAZON.HelpIntent", "AMAZON.FallbackIntent", "AMAZON.NoIntent"):
             lead = Speech()
             if name == "AMAZON.FallbackIntent":
@@ -480,7 +523,7 @@ class CoachCommandHandler(_CoachHandler):
                 return ask(handler_input, lead.say(phrase("coach_block_reprompt", titel=following)),
                            phrase("coach_block_reprompt", titel=following))
             return play(handler_input, self.content, routine, block, exercise, lead.say(phrase("coach_go_on")),
-                        announce=False)
+                        announce=False, first_cue=cue)
         if name == "AMAZON.StartOverIntent":
             return start_routine(handler_input, self.content, routine, Speech().say(phrase("coach_restart")))
         # pause, stop, cancel, home: keep the place for next time (nothing, once the routine is done);
