@@ -19,7 +19,7 @@ from skill.core.content import Content
 from skill.voice import conversation as conv
 from skill.voice import memory
 from skill.voice.conversation import anything_else, ask, close, expect_answer, offer_handler, session, set_offer
-from skill.voice.slots import number_value, resolved_id
+from skill.voice.slots import resolved_id, whole_number_value
 from skill.voice.speech import Speech, estimate_seconds
 
 MODE = "coach"
@@ -211,9 +211,8 @@ def pick_routine(handler_input: HandlerInput, content: Content) -> tuple[Routine
     """The routine the listener named, or (None, "rehab") when a phase is still needed."""
     coach = content.coach
     kind = resolved_id(handler_input, "routine")
-    number = number_value(handler_input, "fase")
-    phase = int(number) if number is not None else None
-    if kind in (None, "rehab") and phase is not None:
+    phase = whole_number_value(handler_input, "fase", 1, 9)
+    if kind in (None, "rehab") and phase is not None and coach.rehab_phase(phase) is not None:
         return coach.rehab_phase(phase), None
     if kind == "rehab":
         stored = (memory.recall(handler_input, "preferences") or {}).get("rehab_phase")
@@ -301,8 +300,8 @@ class PhaseAnswerHandler(_CoachHandler):
                 and get_intent_name(handler_input) in ("NumberAnswerIntent", "AMAZON.FallbackIntent", "DontKnowIntent"))
 
     def handle(self, handler_input: HandlerInput) -> Response:
-        phase = number_value(handler_input, "getal") if is_intent_name("NumberAnswerIntent")(handler_input) else None
-        routine = self.content.coach.rehab_phase(int(phase)) if phase else None
+        phase = whole_number_value(handler_input, "getal", 1, 9) if is_intent_name("NumberAnswerIntent")(handler_input) else None
+        routine = self.content.coach.rehab_phase(phase) if phase else None
         if routine is None:
             phrase = self.content.phrases
             expect_answer(handler_input, PHASE_MODE)
