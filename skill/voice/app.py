@@ -63,6 +63,7 @@ def build_skill(content: Content | None = None, *, skill_id: str | None = None,
     builder.add_global_request_interceptor(interceptors.LogRequest())
     for interceptor in (
         interceptors.FreezeCoachOnDetour(content),
+        interceptors.TellDiscardedRecord(content),
         interceptors.DisclaimerOnFirstAnswer(content),
         interceptors.TrackExpectedAnswer(),
         interceptors.RememberLastResponse(),

@@ -93,6 +93,23 @@ class DisclaimerOnFirstAnswer(AbstractResponseInterceptor):
                                        + response.output_speech.ssml.removeprefix("<speak>"))
 
 
+class TellDiscardedRecord(AbstractResponseInterceptor):
+    """A stored record that could not be used was dropped in this turn (skill.voice.memory): the
+    listener hears it in one sentence, before the answer ("Ik weet niet meer waar je was.")."""
+
+    def __init__(self, content: Content):
+        self.content = content
+
+    def process(self, handler_input: HandlerInput, response: Response) -> None:
+        from skill.voice import memory
+        if response is None or response.output_speech is None or not memory.discarded_now(handler_input):
+            return
+        handler_input.attributes_manager.request_attributes[memory.DISCARDED] = False
+        lead = Speech().say(self.content.phrases("memory_discarded")).ssml
+        response.output_speech.ssml = (lead.removesuffix("</speak>") + " "
+                                       + response.output_speech.ssml.removeprefix("<speak>"))
+
+
 class FreezeCoachOnDetour(AbstractResponseInterceptor):
     """When something else answered in the middle of a coaching block, the coach keeps its place."""
 

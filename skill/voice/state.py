@@ -176,7 +176,6 @@ SCHEMA: dict[str, Check] = {
     "disclaimer_given": _bool,
     "memory_failed": _bool,
     "memory_told": _bool,
-    "memory_discarded_told": _bool,
     "topic": _topic,
     "offer": _offer,
     "last": _last,
@@ -217,4 +216,39 @@ def sanitize(attributes: Any, content: Content) -> tuple[dict[str, Any], list[st
             if key in clean:
                 clean.pop(key)
                 dropped.append(key)
+    return clean, sorted(set(dropped))
+
+
+# ---------------------------------------------------------------- the persistent record
+
+def _position(value: Any) -> bool:
+    return (_exact_keys(value, {"routine", "block", "exercise"}) and _str(value["routine"])
+            and _int(value["block"], 0, 100) and _int(value["exercise"], 0, 100))
+
+
+def _preferences(value: Any) -> bool:
+    return (_exact_keys(value, set(), {"easier", "rehab_phase"})
+            and (not "easier" in value or (isinstance(value["easier"], list) and len(value["easier"]) <= MAX_LIST
+                                           and all(_str(e) for e in value["easier"])))
+            and (not "rehab_phase" in value or _int(value["rehab_phase"], 1, 9)))
+
+
+STORED_SCHEMA: dict[str, Callable[[Any], bool]] = {
+    "coach": _position,
+    "preferences": _preferences,
+    "disclaimer_heard": lambda value: isinstance(value, bool),
+}
+
+
+def sanitize_stored(record: Any) -> tuple[dict[str, Any], list[str]]:
+    """What may stay of a stored record (skill.voice.memory), and the keys dropped."""
+    if not isinstance(record, dict):
+        return {}, ["(not an object)"]
+    clean, dropped = {}, []
+    for key, value in record.items():
+        check = STORED_SCHEMA.get(key) if isinstance(key, str) else None
+        if check is not None and check(value):
+            clean[key] = value
+        else:
+            dropped.append(key if key in STORED_SCHEMA else "(unknown)")
     return clean, sorted(set(dropped))

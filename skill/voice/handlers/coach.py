@@ -103,10 +103,14 @@ def _preferred_easier(handler_input: HandlerInput) -> list[str]:
 
 
 def _save_position(handler_input: HandlerInput, routine: Routine, block: int | None, exercise: int | None,
-                   out: Speech, content: Content) -> None:
+                   out: Speech | None, content: Content) -> bool:
+    """Stores the position; when that fails, says so once into `out` (if given). True when saved."""
     coach = None if block is None else {"routine": routine.id, "block": block, "exercise": exercise}
-    if not memory.remember(handler_input, coach=coach):
+    if memory.remember(handler_input, coach=coach):
+        return True
+    if out is not None:
         _tell_memory_failed(handler_input, out, content)
+    return False
 
 
 def _tell_memory_failed(handler_input: HandlerInput, out: Speech, content: Content) -> None:
@@ -419,15 +423,18 @@ class CoachCommandHandler(_CoachHandler):
         # pause, stop, cancel, home: keep the place for next time (nothing, once the routine is done)
         resume_block, resume_exercise = (block + 1, 0) if between else (block, exercise)
         out = Speech()
+        saved = True
         if resume_block < len(blocks):
-            _save_position(handler_input, routine, resume_block, resume_exercise, out, self.content)
+            # Said once, in the words that fit: never "ik onthoud waar je was" after a failed save.
+            saved = _save_position(handler_input, routine, resume_block, resume_exercise, None, self.content)
         else:
             memory.remember(handler_input, coach=None)
         conv.leave_mode(handler_input, STATE)
+        unsaved = "" if saved else "_unsaved"
         if name == "AMAZON.NavigateHomeIntent":
-            out.say(phrase("coach_stopped_home"), phrase("start_over"))
+            out.say(phrase("coach_stopped_home" + unsaved), phrase("start_over"))
             return ask(handler_input, out, phrase("launch_reprompt"))
-        out.say(phrase("coach_paused") if name == "AMAZON.PauseIntent" else phrase("coach_stopped"))
+        out.say(phrase(("coach_paused" if name == "AMAZON.PauseIntent" else "coach_stopped") + unsaved))
         return close(handler_input, out)
 
     def _next_block(self, handler_input: HandlerInput, routine: Routine, block: int, lead: Speech) -> Response:

@@ -52,6 +52,9 @@ class LaunchHandler(_Handler):
         heard = bool(memory.recall(handler_input, "disclaimer_heard"))
         out = Speech().say(self.phrase("welcome_back" if heard else "welcome"))
         conv.disclaimer_due(handler_input, self.content, out)   # every session, returning listeners too
+        if memory.discarded_now(handler_input):
+            handler_input.attributes_manager.request_attributes[memory.DISCARDED] = False   # said here
+            out.say(self.phrase("memory_discarded"))
         if not heard:
             memory.remember(handler_input, disclaimer_heard=True)
         unfinished = launch_offer(handler_input, self.content)
@@ -96,6 +99,8 @@ class PauseHandler(_Handler):
 class FallbackHandler(_Handler):
     """AMAZON.FallbackIntent, and any intent no handler before this one claimed (an intent name
     this skill does not know gets the same answer, not an error)."""
+
+    answers_unknown_intents = True       # `make check` does not count this as handling an intent
 
     def can_handle(self, handler_input: HandlerInput) -> bool:
         return is_request_type("IntentRequest")(handler_input)
