@@ -60,6 +60,7 @@ def build_skill(content: Content | None = None, *, skill_id: str | None = None,
 
     builder.add_exception_handler(common.CatchAllExceptionHandler(content))
     builder.add_global_request_interceptor(interceptors.CheckSessionAttributes(content))   # first
+    builder.add_global_request_interceptor(interceptors.RefuseUnusableNumbers())
     builder.add_global_request_interceptor(interceptors.LogRequest())
     for interceptor in (
         interceptors.FreezeCoachOnDetour(content),

@@ -53,6 +53,23 @@ class CheckSessionAttributes(AbstractRequestInterceptor):
         manager.session_attributes = clean
 
 
+class RefuseUnusableNumbers(AbstractRequestInterceptor):
+    """A number that is no usable answer (not finite, negative, absurdly large) is treated as not
+    understood: the request becomes AMAZON.FallbackIntent, so whatever question is open is asked
+    again, and no dialogue ever sees the number."""
+
+    def process(self, handler_input: HandlerInput) -> None:
+        from ask_sdk_model import Intent, IntentConfirmationStatus
+
+        from skill.voice.slots import has_unusable_number
+        request = handler_input.request_envelope.request
+        if getattr(request, "object_type", None) != "IntentRequest" or not has_unusable_number(handler_input):
+            return
+        log.info("number slot outside any question's range: treated as not understood")
+        request.intent = Intent(name="AMAZON.FallbackIntent", slots={},
+                                confirmation_status=IntentConfirmationStatus.NONE)
+
+
 class LogRequest(AbstractRequestInterceptor):
     def process(self, handler_input: HandlerInput) -> None:
         request = handler_input.request_envelope.request

@@ -59,3 +59,17 @@ def whole_number_value(handler_input: HandlerInput, name: str, minimum: int, max
     """A number slot that must be a whole number in [minimum, maximum] ("fase twee"), else None."""
     value = number_value(handler_input, name, minimum, maximum)
     return int(value) if value is not None and value == int(value) else None
+
+
+# The AMAZON.NUMBER slots of interaction_model/nl-NL.json (tests/test_request_types.py checks this list).
+NUMBER_SLOTS = frozenset({"getal", "aantal", "fase"})
+
+
+def has_unusable_number(handler_input: HandlerInput) -> bool:
+    """A number slot holds something, but not a finite number in NUMBER_RANGE ("nan", "-3", "1e400")."""
+    request = handler_input.request_envelope.request
+    intent = getattr(request, "intent", None)
+    for name in NUMBER_SLOTS & set((intent.slots or {}) if intent is not None else {}):
+        if spoken_value(handler_input, name) is not None and number_value(handler_input, name) is None:
+            return True
+    return False

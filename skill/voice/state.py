@@ -68,10 +68,24 @@ def segments_ok(value: Any) -> bool:
     return total <= MAX_TEXT
 
 
+# What "herhaal" may say again, rendered: well under Alexa's 8000 characters and 240 s, so that
+# with the disclaimer in front, and the same data in the session again, a response stays small.
+MAX_REPEAT_SSML = {"speech": 6000, "reprompt": 1500}
+
+
+def _renders(segments: Any, limit: int) -> bool:
+    from skill.voice.speech import MAX_AUDIO_SECONDS, Speech, estimate_seconds, inspect_ssml
+
+    if not segments_ok(segments):
+        return False
+    ssml = Speech.from_segments(segments).ssml
+    return len(ssml) <= limit and inspect_ssml(ssml).ok and estimate_seconds(ssml) <= MAX_AUDIO_SECONDS / 2
+
+
 def _last(value: Any, content: Content) -> bool:
     return (_exact_keys(value, {"speech", "reprompt", "content_ids"})
-            and segments_ok(value["speech"])
-            and (value["reprompt"] is None or segments_ok(value["reprompt"]))
+            and _renders(value["speech"], MAX_REPEAT_SSML["speech"])
+            and (value["reprompt"] is None or _renders(value["reprompt"], MAX_REPEAT_SSML["reprompt"]))
             and isinstance(value["content_ids"], list) and len(value["content_ids"]) <= MAX_LIST
             and all(_str(i) for i in value["content_ids"]))
 
