@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import difflib
 import json
+import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib import resources
@@ -116,10 +117,35 @@ def load_document(path: Path, shown_as: str | None = None) -> tuple[Document | N
         _index(node, (), doc, problems)
         doc.data = loader.construct_document(node)
     except yaml.MarkedYAMLError as exc:
-        return None, [_parser_problem(name, exc)]
+        return None, [_unclosed_quote(name, text, exc) or _parser_problem(name, exc)]
     finally:
         loader.dispose()
     return doc, problems
+
+
+_KEY_LINE = re.compile(r"^\s*(- )?[\w-]+:(\s|$)")
+
+
+def _unclosed_quote(name: str, text: str, exc: yaml.MarkedYAMLError) -> Problem | None:
+    """A quote left open runs on to the next quote in the file, and the parser complains far
+    below. A quoted text that spans a line that looks like `sleutel:` is that mistake: name the
+    line where the quote opens."""
+    error_line = (exc.problem_mark or exc.context_mark).line if (exc.problem_mark or exc.context_mark) else None
+    lines = text.splitlines()
+    try:
+        for token in yaml.scan(text, Loader=yaml.SafeLoader):
+            if not isinstance(token, yaml.ScalarToken) or token.style not in ('"', "'"):
+                continue
+            first, last = token.start_mark.line, token.end_mark.line
+            if error_line is not None and first > error_line:
+                break
+            if last > first and any(_KEY_LINE.match(line) for line in lines[first + 1:last + 1]):
+                return Problem(name, "", "YAML kan niet gelezen worden: op deze regel begint tekst met een "
+                                         "aanhalingsteken dat niet op dezelfde regel wordt gesloten "
+                                         f"(de tekst loopt door tot regel {last + 1})", first + 1)
+    except yaml.MarkedYAMLError:
+        return None
+    return None
 
 
 def _parser_problem(name: str, exc: yaml.MarkedYAMLError) -> Problem:
