@@ -177,3 +177,18 @@ def test_a_large_unsigned_body_is_refused_before_it_is_read(client, caplog):
     assert response.status_code == 400
     assert any("larger than" in r.getMessage() for r in caplog.records)
     assert client.fetched == [], "nothing is downloaded for a request refused on its size"
+
+
+def test_warnings_are_logged_with_time_and_level(tmp_path):
+    """Under gunicorn nothing configures logging first: the service does, before its first warning."""
+    import os
+    import re
+    import subprocess
+    import sys
+    env = {k: v for k, v in os.environ.items() if k != "ALEXA_SKILL_ID"}
+    env["HAMSTRING_STORE"] = "none"
+    result = subprocess.run([sys.executable, "-c", "from skill.adapters.web import create_app; create_app()"],
+                            env=env, capture_output=True, text=True, timeout=60)
+    assert result.returncode == 0, result.stderr[-2000:]
+    assert re.search(r"^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d,\d{3} WARNING hamstring\.web: ALEXA_SKILL_ID is not set",
+                     result.stderr, re.MULTILINE), result.stderr[-2000:]
