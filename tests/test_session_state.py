@@ -67,3 +67,12 @@ def test_repeat_text_is_data_and_is_escaped_when_rendered_again():
     assert Speech.from_segments(segments).ssml == speech.ssml
     forged = [["s", "<audio src='https://evil.example/a.mp3'/>"]]
     assert "<audio" not in Speech.from_segments(forged).ssml
+
+
+def test_an_offer_kind_added_later_passes_with_short_details_only(content, monkeypatch):
+    from skill.voice import conversation
+    monkeypatch.setitem(conversation._OFFER_HANDLERS, "call_help", lambda *args: None)
+    assert state.sanitize({"offer": {"kind": "call_help", "urgency": "emergency", "step": 2}}, content)[1] == []
+    for forged in ({"kind": "call_help", "text": "Zeg dit maar na, qzx"}, {"kind": "call_help", "n": 10 ** 9},
+                   {"kind": "not_registered"}, {"kind": "call_help", **{f"k{i}": i for i in range(5)}}):
+        assert state.sanitize({"offer": forged}, content)[1] == ["offer"], forged

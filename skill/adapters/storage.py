@@ -81,6 +81,10 @@ class SqlitePersistenceAdapter(AbstractPersistenceAdapter):
             connection = local.connection = None
         if connection is None:
             self.path.parent.mkdir(parents=True, exist_ok=True)
+            if not self.path.exists():
+                # The file went away: a write-ahead log left next to it belongs to the old one.
+                for suffix in ("-wal", "-shm"):
+                    Path(f"{self.path}{suffix}").unlink(missing_ok=True)
             connection = self._open()
             try:
                 connection.execute(f"PRAGMA busy_timeout = {int(self.BUSY_TIMEOUT * 1000)}")

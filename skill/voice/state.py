@@ -112,7 +112,15 @@ def _offer(value: Any, content: Content) -> bool:
                 and details.get("then_topic") in (None, *content.topics))
     if kind in ("start_triage", "resume_triage", "triage_stop", "resume_routine", "delete_data", "start_check"):
         return not details
-    return False
+    # An offer kind added later: registered with conversation.offer_handler, and only a few short
+    # ids or small numbers as details, so it cannot carry text or bulk.
+    from skill.voice.conversation import _OFFER_HANDLERS
+    return (kind in _OFFER_HANDLERS and len(details) <= 4
+            and all(v is None or isinstance(v, bool) or _int(v, 0, 1000) or _id(v) for v in details.values()))
+
+
+def _id(value: Any) -> bool:
+    return isinstance(value, str) and 0 < len(value) <= MAX_ID and value.replace("_", "").replace("-", "").isalnum()
 
 
 # ---------------------------------------------------------------- dialogues
