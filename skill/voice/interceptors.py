@@ -24,9 +24,6 @@ log = logging.getLogger("hamstring.skill")
 PRIVATE_QUESTIONS = ("triage", "triage_outcome", "return_to_sport")
 
 
-SESSIONLESS = "sessionless"      # request attribute: Alexa sent this request without a session
-
-
 class CheckSessionAttributes(AbstractRequestInterceptor):
     """Runs first. A request without a session (AudioPlayer, PlaybackController, System events, an
     intent while no session is open) gets an empty new one, so it is handled as a one-shot and no
@@ -45,7 +42,6 @@ class CheckSessionAttributes(AbstractRequestInterceptor):
                                        application=getattr(system, "application", None),
                                        user=getattr(system, "user", None))
             manager.session_attributes = {}
-            manager.request_attributes[SESSIONLESS] = True
             return
         clean, dropped = state.sanitize(manager.session_attributes, self.content)
         if dropped:
