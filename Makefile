@@ -7,7 +7,7 @@ STAMP  := $(VENV)/.setup-done
 PORT   ?= 5000
 HOST   ?= 127.0.0.1
 
-.PHONY: setup run chat test check package triage-graph clinical-basis bench lambda-zip clean
+.PHONY: setup run chat test check package triage-graph clinical-basis bench fuzz soak lambda-zip clean
 
 setup: $(STAMP)
 
@@ -47,6 +47,18 @@ clinical-basis: setup
 
 bench: setup
 	$(BIN)/python bench/run.py
+
+# Hypothesis-generated and mutated Alexa envelopes through the Lambda handler (make test runs 200).
+FUZZ_EXAMPLES ?= 10000
+fuzz: setup
+	FUZZ_EXAMPLES=$(FUZZ_EXAMPLES) $(BIN)/python -m pytest -q -s -p no:cacheprovider tests/test_fuzz.py
+
+# 50 simulated listeners for 60 s, through the skill in threads and through gunicorn with signed
+# requests, on 127.0.0.1 only. Prints requests, errors, lost positions and p99; exits 1 on any error.
+SOAK_LISTENERS ?= 50
+SOAK_SECONDS ?= 60
+soak: setup
+	$(BIN)/python bench/soak.py --listeners $(SOAK_LISTENERS) --seconds $(SOAK_SECONDS) --mode both
 
 # A zip for AWS Lambda (handler: skill.lambda_function.handler), built for the Python 3.11 runtime
 # on arm64 from manylinux aarch64 wheels (fetched from PyPI), whatever this machine is. build/lambda

@@ -47,48 +47,23 @@ class ExpiringSqliteAdapter(SqlitePersistenceAdapter):
         connection.execute("DELETE FROM attributes WHERE user_id IN (SELECT user_id FROM expiry WHERE expires_at <= ?)", (now,))
         connection.execute("DELETE FROM expiry WHERE expires_at <= ? OR user_id NOT IN (SELECT user_id FROM attributes)", (now,))
 
-    def get_attributes(self, request_envelope: RequestEnvelope) -> dict[str, Any]:
-        try:
-            with self._lock, self._connect() as connection:
-                self._purge(connection)
-                row = connection.execute("SELECT data FROM attributes WHERE user_id = ?",
-                                         (_user_id(request_envelope),)).fetchone()
-        except sqlite3.Error as exc:
-            raise PersistenceException(f"sqlite read failed: {type(exc).__name__}") from exc
-        return json.loads(row[0]) if row else {}
+    def _run(self, what: str, operation):
+        """Every operation purges what expired first, in the same connection."""
+        def purged(connection: sqlite3.Connection):
+            self._purge(connection)
+            return operation(connection)
+        return super()._run(what, purged)
 
     def save_attributes(self, request_envelope: RequestEnvelope, attributes: dict[str, Any]) -> None:
+        super().save_attributes(request_envelope, attributes)
         user = _user_id(request_envelope)
-        try:
-            with self._lock, self._connect() as connection:
-                self._purge(connection)
-                connection.execute("INSERT INTO attributes (user_id, data) VALUES (?, ?) "
-                                   "ON CONFLICT(user_id) DO UPDATE SET data = excluded.data",
-                                   (user, json.dumps(attributes, sort_keys=True)))
-                connection.execute("INSERT INTO expiry (user_id, expires_at) VALUES (?, ?) "
-                                   "ON CONFLICT(user_id) DO UPDATE SET expires_at = excluded.expires_at",
-                                   (user, expiry(self.clock())))
-        except sqlite3.Error as exc:
-            raise PersistenceException(f"sqlite write failed: {type(exc).__name__}") from exc
-
-    def delete_attributes(self, request_envelope: RequestEnvelope) -> None:
-        super().delete_attributes(request_envelope)
-        try:
-            with self._lock, self._connect() as connection:
-                self._purge(connection)       # also drops the deleted user's expiry row
-        except sqlite3.Error as exc:
-            raise PersistenceException(f"sqlite delete failed: {type(exc).__name__}") from exc
-
-    def raw(self) -> dict[str, dict[str, Any]]:
-        with self._lock, self._connect() as connection:
-            self._purge(connection)
-        return super().raw()
+        self._run("write", lambda c: c.execute("INSERT INTO expiry (user_id, expires_at) VALUES (?, ?) "
+                                               "ON CONFLICT(user_id) DO UPDATE SET expires_at = excluded.expires_at",
+                                               (user, expiry(self.clock()))))
 
     def expiries(self) -> dict[str, int]:
         """Each stored user id with the moment its record expires (for tests and a data request)."""
-        with self._lock, self._connect() as connection:
-            self._purge(connection)
-            return dict(connection.execute("SELECT user_id, expires_at FROM expiry"))
+        return dict(self._run("read", lambda c: c.execute("SELECT user_id, expires_at FROM expiry").fetchall()))
 
 
 @functools.cache

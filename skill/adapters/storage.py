@@ -19,7 +19,6 @@ import json
 import os
 import sqlite3
 import threading
-from contextlib import closing, contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -40,52 +39,151 @@ def _user_id(request_envelope: RequestEnvelope) -> str:
         raise PersistenceException("request has no user id") from exc
 
 
+CORRUPT = "corrupt_record"      # what a store returns for a record it cannot read (see voice.memory)
+
+
 class SqlitePersistenceAdapter(AbstractPersistenceAdapter):
-    """One row per Alexa user id, the attributes as JSON."""
+    """One row per Alexa user id, the attributes as JSON.
+
+    Built to fail fast and heal: one connection per process and thread, WAL, a busy timeout of
+    1 s (a locked database fails the turn's store operation, not the turn), and when the file or
+    its folder vanishes a new one is made on the next operation. A database that cannot be
+    written is reported as failed for reads too, so the skill never offers a position that a
+    failed write left behind; it is probed again on every read until a write works.
+    """
+
+    BUSY_TIMEOUT = 1.0
 
     def __init__(self, path: Path | str):
         self.path = Path(path)
-        self._lock = threading.Lock()
-        self._ready = False
+        self._local = threading.local()
+        self._read_only = False
 
-    @contextmanager
-    def _connect(self):
-        """One connection per call, committed and closed at the end."""
-        with closing(sqlite3.connect(self.path, timeout=5)) as connection, connection:
-            if not self._ready:
+    def _open(self) -> sqlite3.Connection:
+        """A new connection (tests override this to open the file read-only)."""
+        return sqlite3.connect(self.path, timeout=self.BUSY_TIMEOUT, isolation_level=None, check_same_thread=False)
+
+    def _identity(self) -> tuple[int, int] | None:
+        try:
+            status = os.stat(self.path)
+        except OSError:
+            return None
+        return status.st_dev, status.st_ino
+
+    def _connection(self) -> sqlite3.Connection:
+        local = self._local
+        connection = getattr(local, "connection", None)
+        if connection is not None and (local.pid != os.getpid() or local.identity != self._identity()):
+            # Forked, or the file was deleted or replaced under us: start again on the current file.
+            try:
+                connection.close()
+            except sqlite3.Error:
+                pass
+            connection = local.connection = None
+        if connection is None:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            if not self.path.exists():
+                # The file went away: a write-ahead log left next to it belongs to the old one.
+                for suffix in ("-wal", "-shm"):
+                    Path(f"{self.path}{suffix}").unlink(missing_ok=True)
+            connection = self._open()
+            try:
+                connection.execute(f"PRAGMA busy_timeout = {int(self.BUSY_TIMEOUT * 1000)}")
+                try:
+                    connection.execute("PRAGMA journal_mode = WAL")
+                    connection.execute("PRAGMA synchronous = NORMAL")
+                except sqlite3.OperationalError:
+                    pass                      # read-only or locked right now: the default journal works too
                 connection.execute("CREATE TABLE IF NOT EXISTS attributes (user_id TEXT PRIMARY KEY, data TEXT NOT NULL)")
-                self._ready = True
-            yield connection
+                self._probe_write(connection)
+            except sqlite3.Error:
+                connection.close()
+                raise
+            local.connection, local.pid, local.identity = connection, os.getpid(), self._identity()
+        return connection
+
+    def _probe_write(self, connection: sqlite3.Connection) -> None:
+        version = connection.execute("PRAGMA user_version").fetchone()[0]
+        try:
+            connection.execute(f"PRAGMA user_version = {int(version)}")
+            self._read_only = False
+        except sqlite3.OperationalError as exc:
+            if "readonly" not in str(exc).replace("-", "").replace(" ", ""):
+                raise
+            self._read_only = True
+
+    def _run(self, what: str, operation):
+        try:
+            connection = self._connection()
+            if what == "read" and self._read_only:
+                self._probe_write(connection)
+                if self._read_only:
+                    raise PersistenceException("sqlite store is read-only: what it holds may be stale")
+            result = operation(connection)
+        except sqlite3.Error as exc:
+            self._local.connection = None
+            if isinstance(exc, sqlite3.OperationalError) and "readonly" in str(exc).replace(" ", ""):
+                self._read_only = True
+            raise PersistenceException(f"sqlite {what} failed: {type(exc).__name__}") from exc
+        return result
 
     def get_attributes(self, request_envelope: RequestEnvelope) -> dict[str, Any]:
+        user = _user_id(request_envelope)
+        row = self._run("read", lambda c: c.execute("SELECT data FROM attributes WHERE user_id = ?", (user,)).fetchone())
+        if not row:
+            return {}
         try:
-            with self._lock, self._connect() as connection:
-                row = connection.execute("SELECT data FROM attributes WHERE user_id = ?",
-                                         (_user_id(request_envelope),)).fetchone()
-        except sqlite3.Error as exc:
-            raise PersistenceException(f"sqlite read failed: {type(exc).__name__}") from exc
-        return json.loads(row[0]) if row else {}
+            data = json.loads(row[0])
+        except (TypeError, ValueError):
+            return {CORRUPT: True}
+        return data if isinstance(data, dict) else {CORRUPT: True}
 
     def save_attributes(self, request_envelope: RequestEnvelope, attributes: dict[str, Any]) -> None:
-        try:
-            with self._lock, self._connect() as connection:
-                connection.execute("INSERT INTO attributes (user_id, data) VALUES (?, ?) "
-                                   "ON CONFLICT(user_id) DO UPDATE SET data = excluded.data",
-                                   (_user_id(request_envelope), json.dumps(attributes, sort_keys=True)))
-        except sqlite3.Error as exc:
-            raise PersistenceException(f"sqlite write failed: {type(exc).__name__}") from exc
+        user = _user_id(request_envelope)
+        data = json.dumps(attributes, sort_keys=True, allow_nan=False)
+        self._run("write", lambda c: c.execute("INSERT INTO attributes (user_id, data) VALUES (?, ?) "
+                                               "ON CONFLICT(user_id) DO UPDATE SET data = excluded.data", (user, data)))
 
     def delete_attributes(self, request_envelope: RequestEnvelope) -> None:
-        try:
-            with self._lock, self._connect() as connection:
-                connection.execute("DELETE FROM attributes WHERE user_id = ?", (_user_id(request_envelope),))
-        except sqlite3.Error as exc:
-            raise PersistenceException(f"sqlite delete failed: {type(exc).__name__}") from exc
+        user = _user_id(request_envelope)
+        self._run("delete", lambda c: c.execute("DELETE FROM attributes WHERE user_id = ?", (user,)))
 
     def raw(self) -> dict[str, dict[str, Any]]:
         """Everything stored, by user id (for tests and for a data request)."""
-        with self._lock, self._connect() as connection:
-            return {user: json.loads(data) for user, data in connection.execute("SELECT user_id, data FROM attributes")}
+        rows = self._run("read", lambda c: c.execute("SELECT user_id, data FROM attributes").fetchall())
+        return {user: json.loads(data) for user, data in rows}
+
+
+# Alexa waits about 8 seconds for an answer, and a cold start can take several of them. A store
+# that does not answer fails within about a second: 0.5 s to connect, 0.5 s to read, one retry
+# straight away, and then the skill goes on without it for the rest of the session.
+DYNAMODB_TIMEOUT = 0.5
+
+
+def _dynamodb_adapter_class():
+    from skill.adapters.retention import expiring_dynamodb_adapter_class   # imports ask_sdk_dynamodb
+
+    class FastDynamoDbAdapter(expiring_dynamodb_adapter_class()):
+        """DynamoDbAdapter with one immediate retry (botocore's own retries wait up to a second
+        between tries) and a record it cannot read reported as corrupt rather than raised."""
+
+        def _twice(self, operation, *args):
+            try:
+                return operation(*args)
+            except PersistenceException:
+                return operation(*args)
+
+        def get_attributes(self, request_envelope):
+            attributes = self._twice(super().get_attributes, request_envelope)
+            return attributes if isinstance(attributes, dict) else {CORRUPT: True}
+
+        def save_attributes(self, request_envelope, attributes):
+            return self._twice(super().save_attributes, request_envelope, attributes)
+
+        def delete_attributes(self, request_envelope):
+            return self._twice(super().delete_attributes, request_envelope)
+
+    return FastDynamoDbAdapter
 
 
 def dynamodb_adapter(table: str, endpoint: str | None = None, create_table: bool = False):
@@ -95,13 +193,16 @@ def dynamodb_adapter(table: str, endpoint: str | None = None, create_table: bool
     import boto3
     from botocore.config import Config
 
-    from skill.adapters.retention import expiring_dynamodb_adapter_class   # imports ask_sdk_dynamodb
-
-    # Alexa waits about 8 seconds for an answer; a slow store must fail fast so the coach goes on.
-    config = Config(connect_timeout=1, read_timeout=2, retries={"max_attempts": 2})
+    adapter_class = _dynamodb_adapter_class()
+    if create_table:
+        # Creating a table (tests, a first local run) may take seconds: not with the turn's timeouts.
+        adapter_class(table_name=table, partition_key_name="id", attribute_name="attributes", create_table=True,
+                      dynamodb_resource=boto3.resource("dynamodb", endpoint_url=endpoint))
+    config = Config(connect_timeout=DYNAMODB_TIMEOUT, read_timeout=DYNAMODB_TIMEOUT,
+                    retries={"mode": "standard", "total_max_attempts": 1})
     resource = boto3.resource("dynamodb", endpoint_url=endpoint, config=config)
-    return expiring_dynamodb_adapter_class()(table_name=table, partition_key_name="id", attribute_name="attributes",
-                                             create_table=create_table, dynamodb_resource=resource)
+    return adapter_class(table_name=table, partition_key_name="id", attribute_name="attributes",
+                         create_table=False, dynamodb_resource=resource)
 
 
 def adapter_from_environment(environ: dict[str, str] | None = None):

@@ -1,18 +1,30 @@
 """The HTTPS web service Alexa calls: Flask + flask-ask-sdk, with request verification always on.
 
 Production: `gunicorn 'skill.adapters.web:create_app()'` behind an HTTPS proxy (README).
-Alexa signs every request; flask-ask-sdk checks the signature and certificate chain, and the
-timestamp (150 s). On top of that, requests for another skill id are refused here.
+Alexa signs every request; flask-ask-sdk's verifiers check the signature and certificate chain,
+and the timestamp (150 s). On top of that, requests for another skill id are refused here.
+
+The order is ours, so that junk costs little and never reaches the skill: the body size first
+(256 KB; Alexa's requests are a few KB), then the headers and the certificate URL by Alexa's
+rules, then the signature over the raw bytes, and only then is the body parsed. Every refusal is
+HTTP 400 with the reason in the log, never a 500 and never the body.
 """
 from __future__ import annotations
 
+import base64
+import binascii
+import json
 import logging
 import os
+import posixpath
+import re
+from urllib.parse import urlsplit
 
 from ask_sdk_core.skill import CustomSkill
 from ask_sdk_model import RequestEnvelope
 from ask_sdk_webservice_support.verifier import AbstractVerifier, VerificationException
-from flask import Flask, Response, jsonify
+from ask_sdk_webservice_support.verifier import RequestVerifier
+from flask import Flask, Response, jsonify, request
 from flask_ask_sdk.skill_adapter import (
     VERIFY_SIGNATURE_APP_CONFIG,
     VERIFY_TIMESTAMP_APP_CONFIG,
@@ -22,6 +34,55 @@ from flask_ask_sdk.skill_adapter import (
 from skill.voice.app import get_skill
 
 log = logging.getLogger("hamstring.web")
+
+MAX_BODY_BYTES = 256 * 1024
+LOG_FORMAT = "%(asctime)s %(levelname)s %(name)s: %(message)s"
+_SIGNATURE_HEADERS = ("Signature-256", "Signature")   # Alexa sends both; flask-ask-sdk reads Signature-256
+
+
+def check_certificate_url(url: str) -> None:
+    """Alexa's rules for SignatureCertChainUrl, exactly: https, host s3.amazonaws.com, port 443 if
+    given, a normalised path that starts with /echo.api/ (case-sensitive), no user info, and no
+    percent-encoded dots or slashes that would change the path after this check."""
+    if not url or len(url) > 1000 or not url.isascii() or re.search(r"[\s\\\x00-\x1f\x7f]", url):
+        raise VerificationException("Signature Certificate URL has invalid characters")
+    parts = urlsplit(url)
+    if parts.scheme.lower() != "https":
+        raise VerificationException("Signature Certificate URL has invalid protocol")
+    if "@" in parts.netloc:
+        raise VerificationException("Signature Certificate URL has invalid user info")
+    if (parts.hostname or "").lower() != "s3.amazonaws.com":
+        raise VerificationException("Signature Certificate URL has invalid hostname")
+    try:
+        port = parts.port
+    except ValueError as exc:
+        raise VerificationException("Signature Certificate URL has invalid port") from exc
+    if port not in (None, 443):
+        raise VerificationException("Signature Certificate URL has invalid port")
+    if re.search(r"%2e|%2f|%5c", parts.path, re.IGNORECASE):
+        raise VerificationException("Signature Certificate URL has invalid path (encoded dot or slash)")
+    path = posixpath.normpath(parts.path) if parts.path else ""
+    if not path.startswith("/echo.api/"):
+        raise VerificationException("Signature Certificate URL has invalid path")
+
+
+def _header(headers, *names: str) -> str | None:
+    for name in names:
+        value = headers.get(name)
+        if value is not None:
+            return value
+    return None
+
+
+def _json_object(body: str) -> dict:
+    """The body as a JSON object; anything else is refused (deep nesting included)."""
+    try:
+        data = json.loads(body)
+    except (ValueError, RecursionError) as exc:
+        raise VerificationException(f"Request body is not JSON ({type(exc).__name__})") from exc
+    if not isinstance(data, dict):
+        raise VerificationException("Request body is not a JSON object")
+    return data
 
 
 class SkillIdVerifier(AbstractVerifier):
@@ -59,21 +120,74 @@ class NoTracebacks(logging.Filter):
 
 def create_app(skill: CustomSkill | None = None, *, skill_id: str | None = None) -> Flask:
     """Builds the Flask app. Verification cannot be switched off from here."""
+    if not logging.getLogger().handlers:
+        # Before the first warning, so every line has its time and level (under gunicorn too).
+        logging.basicConfig(level=logging.INFO, format=LOG_FORMAT)
     if skill_id is None:
         skill_id = os.environ.get("ALEXA_SKILL_ID") or None
     if skill_id is None:
         log.warning("ALEXA_SKILL_ID is not set: requests for any skill id are accepted. "
                     "Set it to your skill's id (amzn1.ask.skill....) before going live.")
-    if not logging.getLogger().handlers:
-        logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
 
     app = Flask("hamstring_hulp")
     app.logger.addFilter(NoTracebacks())
     app.config[VERIFY_SIGNATURE_APP_CONFIG] = True
     app.config[VERIFY_TIMESTAMP_APP_CONFIG] = True
-    adapter = SkillAdapter(skill=skill or get_skill(), skill_id=skill_id or "hamstring-hulp",
+    app.config["MAX_CONTENT_LENGTH"] = MAX_BODY_BYTES
+    the_skill = skill or get_skill()
+    adapter = SkillAdapter(skill=the_skill, skill_id=skill_id or "hamstring-hulp",
                            verifiers=[SkillIdVerifier(skill_id)], app=app)
-    adapter.register(app=app, route="/")
+    verifiers = adapter._webservice_handler._verifiers
+    signature_verifiers = [v for v in verifiers if isinstance(v, RequestVerifier)]
+    envelope_verifiers = [v for v in verifiers if not isinstance(v, RequestVerifier)]
+    if not signature_verifiers:        # flask-ask-sdk adds it from the config above; never run without
+        raise RuntimeError("request signature verification is missing")
+
+    def refuse(exc: Exception) -> Response:
+        # The reason (never the body) goes to the log, as flask-ask-sdk does: "Request verification
+        # failed (VerificationException: reason)"; NoTracebacks keeps only that line.
+        if not isinstance(exc, VerificationException):
+            exc = VerificationException(f"{type(exc).__name__} while verifying")
+        app.logger.error("Request verification failed", exc_info=(type(exc), exc, exc.__traceback__))
+        return Response('{"error": "bad request"}', status=400, mimetype="application/json")
+
+    @app.post("/")
+    def alexa() -> Response:
+        try:
+            if request.content_length is not None and request.content_length > MAX_BODY_BYTES:
+                raise VerificationException(f"Request body is larger than {MAX_BODY_BYTES} bytes")
+            raw = request.stream.read(MAX_BODY_BYTES + 1)
+            if len(raw) > MAX_BODY_BYTES:
+                raise VerificationException(f"Request body is larger than {MAX_BODY_BYTES} bytes")
+            headers = request.headers
+            cert_url = _header(headers, "SignatureCertChainUrl")
+            signature = _header(headers, *_SIGNATURE_HEADERS)
+            if not cert_url or not signature:
+                raise VerificationException("Missing Signature/Certificate for the skill request")
+            check_certificate_url(cert_url)
+            try:
+                base64.b64decode(signature, validate=True)
+            except (binascii.Error, ValueError) as exc:
+                raise VerificationException("Signature is not base64") from exc
+            try:
+                body = raw.decode("utf-8")
+            except UnicodeDecodeError as exc:
+                raise VerificationException("Request body is not UTF-8") from exc
+            for verifier in signature_verifiers:        # signature and chain, over the raw body
+                verifier.verify(headers=headers, serialized_request_env=body, deserialized_request_env=None)
+            _json_object(body)
+            try:
+                envelope = the_skill.serializer.deserialize(payload=body, obj_type=RequestEnvelope)
+            except Exception as exc:
+                raise VerificationException(f"Request body is not an Alexa request ({type(exc).__name__})") from exc
+            if envelope is None or envelope.request is None or envelope.context is None:
+                raise VerificationException("Request body is not an Alexa request")
+            for verifier in envelope_verifiers:          # timestamp, skill id
+                verifier.verify(headers=headers, serialized_request_env=body, deserialized_request_env=envelope)
+        except Exception as exc:
+            return refuse(exc)
+        response_envelope = the_skill.invoke(request_envelope=envelope, context=None)
+        return jsonify(the_skill.serializer.serialize(response_envelope))
 
     @app.get("/health")
     def health():

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import difflib
 import json
+import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib import resources
@@ -103,6 +104,9 @@ def load_document(path: Path, shown_as: str | None = None) -> tuple[Document | N
         return None, [Problem(name, "", "bestand ontbreekt")]
     except UnicodeDecodeError as exc:
         return None, [Problem(name, "", f"geen geldige UTF-8-tekst (byte {exc.start}); sla het bestand op als UTF-8")]
+    alias_problems = _refuse_aliases(name, text)
+    if alias_problems:
+        return None, alias_problems
     loader = yaml.SafeLoader(text)
     try:
         node = loader.get_single_node()
@@ -113,18 +117,69 @@ def load_document(path: Path, shown_as: str | None = None) -> tuple[Document | N
         _index(node, (), doc, problems)
         doc.data = loader.construct_document(node)
     except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        line = mark.line + 1 if mark else None
-        what = _yaml_problem(exc)
-        return None, [Problem(name, "", what, line)]
+        return None, [_unclosed_quote(name, text, exc) or _parser_problem(name, exc)]
     finally:
         loader.dispose()
     return doc, problems
 
 
+_KEY_LINE = re.compile(r"^\s*(- )?[\w-]+:(\s|$)")
+
+
+def _unclosed_quote(name: str, text: str, exc: yaml.MarkedYAMLError) -> Problem | None:
+    """A quote left open runs on to the next quote in the file, and the parser complains far
+    below. A quoted text that spans a line that looks like `sleutel:` is that mistake: name the
+    line where the quote opens."""
+    error_line = (exc.problem_mark or exc.context_mark).line if (exc.problem_mark or exc.context_mark) else None
+    lines = text.splitlines()
+    try:
+        for token in yaml.scan(text, Loader=yaml.SafeLoader):
+            if not isinstance(token, yaml.ScalarToken) or token.style not in ('"', "'"):
+                continue
+            first, last = token.start_mark.line, token.end_mark.line
+            if error_line is not None and first > error_line:
+                break
+            if last > first and any(_KEY_LINE.match(line) for line in lines[first + 1:last + 1]):
+                return Problem(name, "", "YAML kan niet gelezen worden: op deze regel begint tekst met een "
+                                         "aanhalingsteken dat niet op dezelfde regel wordt gesloten "
+                                         f"(de tekst loopt door tot regel {last + 1})", first + 1)
+    except yaml.MarkedYAMLError:
+        return None
+    return None
+
+
+def _parser_problem(name: str, exc: yaml.MarkedYAMLError) -> Problem:
+    # An unclosed quote is noticed only where the file ends; the editor needs the line it opens on.
+    opened = (exc.context or "").startswith(("while scanning a quoted scalar", "while scanning a block scalar"))
+    mark = (exc.context_mark if opened else None) or exc.problem_mark or exc.context_mark
+    return Problem(name, "", _yaml_problem(exc), mark.line + 1 if mark else None)
+
+
+def _refuse_aliases(name: str, text: str) -> list[Problem]:
+    """Anchors (&naam) and aliases (*naam) are refused before anything is built from the file.
+
+    They let nine lines stand for billions of values (an "alias bomb"), and content never needs
+    them. Scanning tokens takes time in proportion to the file, whatever it holds."""
+    problems = []
+    try:
+        for token in yaml.scan(text, Loader=yaml.SafeLoader):
+            if isinstance(token, (yaml.AnchorToken, yaml.AliasToken)):
+                sign = "&" if isinstance(token, yaml.AnchorToken) else "*"
+                problems.append(Problem(name, "", f"'{sign}{token.value}' is een YAML-anker of -verwijzing; die zijn "
+                                                  "in de inhoud niet toegestaan. Schrijf de tekst voluit, en zet "
+                                                  "tekst die met & of * begint tussen aanhalingstekens",
+                                        token.start_mark.line + 1))
+                if len(problems) >= 5:
+                    break
+    except yaml.MarkedYAMLError as exc:
+        return problems or [_parser_problem(name, exc)]
+    return problems
+
+
 def _yaml_problem(exc: yaml.MarkedYAMLError) -> str:
     raw = f"{exc.context or ''} {exc.problem or ''}".strip()
     hints = [
+        ("while scanning a quoted scalar", "op deze regel begint tekst met een aanhalingsteken dat nergens wordt gesloten"),
         ("found character '\\t'", "er staat een tab; gebruik spaties om in te springen"),
         ("mapping values are not allowed", "een dubbele punt op een onverwachte plek; zet tekst met een dubbele punt tussen aanhalingstekens of gebruik >-"),
         ("could not find expected ':'", "een regel zonder dubbele punt na de sleutel, of verkeerd ingesprongen"),
@@ -133,11 +188,21 @@ def _yaml_problem(exc: yaml.MarkedYAMLError) -> str:
         ("found undefined alias", "een * zonder bijbehorend anker; zet de tekst tussen aanhalingstekens"),
         ("found unexpected end of stream", "het bestand houdt onverwacht op; ontbreekt er een aanhalingsteken?"),
         ("found character that cannot start any token", "een teken dat niet aan het begin van een waarde mag staan (zoals @ of `); zet de tekst tussen aanhalingstekens"),
+        ("found unknown escape character", "een \\ binnen aanhalingstekens met een onbekende code; laat de \\ weg of gebruik enkele aanhalingstekens"),
+        ("expected ',' or ']'", "een lijst tussen [ en ] is niet goed gesloten"),
+        ("expected ',' or '}'", "een blok tussen { en } is niet goed gesloten"),
+        ("expected <block end>", "verkeerd ingesprongen: deze regel past niet bij het blok erboven"),
+        ("while scanning a simple key", "een regel zonder dubbele punt na de sleutel, of verkeerd ingesprongen"),
+        ("while scanning an alias", "een * of & gevolgd door een teken dat niet mag; zet de tekst tussen aanhalingstekens"),
+        ("while scanning an anchor", "een * of & gevolgd door een teken dat niet mag; zet de tekst tussen aanhalingstekens"),
+        ("while scanning a block scalar", "de tekst na > of | is niet goed ingesprongen"),
+        ("while scanning a directive", "een regel die met % begint; zet de tekst tussen aanhalingstekens"),
     ]
     for needle, hint in hints:
         if needle in raw:
             return f"YAML kan niet gelezen worden: {hint}"
-    return f"YAML kan niet gelezen worden ({raw})"
+    # Never the parser's English: editors read Dutch. The line number says where to look.
+    return "YAML kan niet gelezen worden: controleer op deze regel de aanhalingstekens, dubbele punten en het inspringen"
 
 
 def _index(node: yaml.Node, path: Path_, doc: Document, problems: list[Problem]) -> None:

@@ -54,13 +54,19 @@ def build_skill(content: Content | None = None, *, skill_id: str | None = None,
         coach.CoachCommandOutsideHandler(content),
         common.FallbackHandler(content),
         common.SessionEndedHandler(content),
+        common.CanFulfillHandler(content),
+        common.ExceptionEncounteredHandler(content),
+        common.SilentRequestHandler(content),
     ):
         builder.add_request_handler(handler)
 
     builder.add_exception_handler(common.CatchAllExceptionHandler(content))
+    builder.add_global_request_interceptor(interceptors.CheckSessionAttributes(content))   # first
+    builder.add_global_request_interceptor(interceptors.RefuseUnusableNumbers())
     builder.add_global_request_interceptor(interceptors.LogRequest())
     for interceptor in (
         interceptors.FreezeCoachOnDetour(content),
+        interceptors.TellDiscardedRecord(content),
         interceptors.DisclaimerOnFirstAnswer(content),
         interceptors.TrackExpectedAnswer(),
         interceptors.RememberLastResponse(),

@@ -27,17 +27,45 @@ FAILED = "memory_failed"          # session attribute: the store failed in this 
 
 
 FAILED_NOW = "memory_failed_now"   # request attribute: do not try the store again in this request
+DISCARDED = "memory_discarded"     # request attribute: an unreadable record was dropped in this request
+CHECKED = "memory_checked"         # request attribute: the record was read and checked
 
 
 def _attributes(handler_input: HandlerInput) -> dict[str, Any] | None:
     manager = handler_input.attributes_manager
-    if manager.request_attributes.get(FAILED_NOW):
-        return None                   # one failure per request is enough: Alexa waits only ~8 s
+    if manager.request_attributes.get(FAILED_NOW) or manager.session_attributes.get(FAILED):
+        # One failure is enough: Alexa waits only ~8 s, so a broken store is left alone for the
+        # rest of the session instead of costing every turn its timeout again.
+        return None
     try:
-        return manager.persistent_attributes
+        attributes = manager.persistent_attributes
     except Exception as exc:          # no adapter configured, or the store is unreachable
         _failed(handler_input, exc)
         return None
+    if not manager.request_attributes.get(CHECKED):
+        manager.request_attributes[CHECKED] = True
+        _check_record(handler_input, attributes)
+    return attributes
+
+
+def _check_record(handler_input: HandlerInput, attributes: dict[str, Any]) -> None:
+    """A record that does not fit what the skill writes (corrupted, or from an older version) is
+    discarded and overwritten, and the listener hears once that the skill lost their place."""
+    from skill.voice.state import sanitize_stored
+
+    clean, dropped = sanitize_stored(_plain(attributes))
+    if not dropped:
+        return
+    log.warning("stored record discarded: %s", ",".join(dropped))
+    attributes.clear()
+    attributes.update(clean)
+    handler_input.attributes_manager.request_attributes[DISCARDED] = True
+    _guarded(handler_input, handler_input.attributes_manager.save_persistent_attributes)
+
+
+def discarded_now(handler_input: HandlerInput) -> bool:
+    """True once per request in which an unreadable record was dropped ("Ik weet niet meer waar je was")."""
+    return bool(handler_input.attributes_manager.request_attributes.get(DISCARDED))
 
 
 def _failed(handler_input: HandlerInput, exc: Exception) -> None:

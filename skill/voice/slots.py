@@ -4,6 +4,8 @@ Slot values are what the listener said. They are used to answer, never logged or
 """
 from __future__ import annotations
 
+import math
+
 from ask_sdk_core.handler_input import HandlerInput
 from ask_sdk_model.slu.entityresolution import StatusCode
 
@@ -32,12 +34,42 @@ def resolved_id(handler_input: HandlerInput, name: str) -> str | None:
     return None
 
 
-def number_value(handler_input: HandlerInput, name: str) -> float | None:
-    """An AMAZON.NUMBER slot as a number ("7" -> 7.0), or None when it is empty or not a number."""
+# No question the skill asks has an answer below 0 or above this (ages, days, scores, phases).
+# Alexa's AMAZON.NUMBER can still deliver "-3", and a forged request "nan", "inf" or "1e400".
+NUMBER_RANGE = (0.0, 100_000.0)
+
+
+def number_value(handler_input: HandlerInput, name: str, minimum: float = NUMBER_RANGE[0],
+                 maximum: float = NUMBER_RANGE[1]) -> float | None:
+    """An AMAZON.NUMBER slot as a number ("7" -> 7.0); None when it is empty, not a finite number,
+    or outside [minimum, maximum], so the question is asked again."""
     spoken = spoken_value(handler_input, name)
-    if spoken is None:
+    if spoken is None or len(spoken) > 32:
         return None
     try:
-        return float(spoken)
+        value = float(spoken)
     except ValueError:
         return None
+    if not math.isfinite(value) or not minimum <= value <= maximum:
+        return None
+    return value
+
+
+def whole_number_value(handler_input: HandlerInput, name: str, minimum: int, maximum: int) -> int | None:
+    """A number slot that must be a whole number in [minimum, maximum] ("fase twee"), else None."""
+    value = number_value(handler_input, name, minimum, maximum)
+    return int(value) if value is not None and value == int(value) else None
+
+
+# The AMAZON.NUMBER slots of interaction_model/nl-NL.json (tests/test_request_types.py checks this list).
+NUMBER_SLOTS = frozenset({"getal", "aantal", "fase"})
+
+
+def has_unusable_number(handler_input: HandlerInput) -> bool:
+    """A number slot holds something, but not a finite number in NUMBER_RANGE ("nan", "-3", "1e400")."""
+    request = handler_input.request_envelope.request
+    intent = getattr(request, "intent", None)
+    for name in NUMBER_SLOTS & set((intent.slots or {}) if intent is not None else {}):
+        if spoken_value(handler_input, name) is not None and number_value(handler_input, name) is None:
+            return True
+    return False

@@ -56,6 +56,19 @@ class Speech:
         self.parts.extend(other.parts)
         return self
 
+    @classmethod
+    def from_segments(cls, segments: list) -> "Speech":
+        """Renders speech kept as data (see `to_segments`) again: text escaped, pauses checked."""
+        out = cls()
+        for kind, value in segments:
+            if kind == "b":
+                out.pause(value)
+            elif kind == "p":
+                out.paragraph(value)
+            else:
+                out.say(value)
+        return out
+
     def __bool__(self) -> bool:
         return bool(self.parts)
 
@@ -188,3 +201,43 @@ def _merge_pauses(text: str) -> str:
             return text
         total = float(match.group(1).replace(",", ".")) + float(match.group(2).replace(",", "."))
         text = text[:match.start()] + f"[pauze {total:g} s]".replace(".", ",") + text[match.end():]
+
+
+def to_segments(ssml: str) -> list[list]:
+    """SSML this module wrote, as data: [["s", text] | ["p", text] | ["b", seconds], ...].
+
+    "herhaal" keeps this in the session instead of SSML, and `Speech.from_segments` renders it
+    again, so whatever comes back in a session attribute is spoken as text, never as markup."""
+    import xml.etree.ElementTree as ElementTree
+
+    segments: list[list] = []
+    text: list[str] = []
+
+    def flush() -> None:
+        joined = " ".join("".join(text).split())
+        if joined:
+            segments.append(["s", joined])
+        text.clear()
+
+    def walk(element) -> None:
+        for child in element:
+            if child.tag == "break":
+                flush()
+                seconds = break_seconds(child.attrib)
+                if seconds > 0:
+                    segments.append(["b", seconds])
+            elif child.tag == "p":
+                flush()
+                joined = " ".join("".join(child.itertext()).split())
+                if joined:
+                    segments.append(["p", joined])
+            else:                                   # <sub>: its written text, rendered again
+                text.append(child.text or "")
+                walk(child)
+            text.append(child.tail or "")
+
+    root = ElementTree.fromstring(ssml)
+    text.append(root.text or "")
+    walk(root)
+    flush()
+    return segments

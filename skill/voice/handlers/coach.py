@@ -23,7 +23,7 @@ from skill.voice import conversation as conv
 from skill.core.timing import speaking_seconds
 from skill.voice import memory
 from skill.voice.conversation import anything_else, ask, close, expect_answer, offer_handler, session, set_offer
-from skill.voice.slots import number_value, resolved_id
+from skill.voice.slots import resolved_id, whole_number_value
 from skill.voice.speech import Speech, estimate_seconds
 
 MODE = "coach"
@@ -122,17 +122,22 @@ def stored(routine: Routine) -> bool:
 
 
 def _save_position(handler_input: HandlerInput, routine: Routine, block: int | None, exercise: int | None,
-                   out: Speech, content: Content) -> None:
+                   out: Speech | None, content: Content) -> bool:
+    """Keeps the place in this session, and stores it for the warm-up and the cooling-down. When
+    storing fails, says so once into `out` (if given). True when nothing failed."""
     place = None if block is None else {"routine": routine.id, "block": block, "exercise": exercise}
     if place is None:
         session(handler_input).pop(PLACE, None)
     else:
         session(handler_input)[PLACE] = place
     if not stored(routine):
-        return
+        return True
     coach = None if place is None else dict(place, kind=routine.kind)
-    if not memory.remember(handler_input, coach=coach):
+    if memory.remember(handler_input, coach=coach):
+        return True
+    if out is not None:
         _tell_memory_failed(handler_input, out, content)
+    return False
 
 
 def _forget_position(handler_input: HandlerInput, routine: Routine) -> None:
@@ -279,9 +284,8 @@ def pick_routine(handler_input: HandlerInput, content: Content) -> tuple[Routine
     named on its own ("begin bij onderdeel drie") means the routine running in this session."""
     coach = content.coach
     kind = resolved_id(handler_input, "routine")
-    number = number_value(handler_input, "fase")
-    phase = int(number) if number is not None else None
-    if kind in (None, "rehab") and phase is not None:
+    phase = whole_number_value(handler_input, "fase", 1, 9)
+    if kind in (None, "rehab") and phase is not None and coach.rehab_phase(phase) is not None:
         return coach.rehab_phase(phase), None
     if kind is None and number_value(handler_input, "onderdeel") is not None:
         current = (session(handler_input).get(STATE) or session(handler_input).get(PLACE) or {}).get("routine")
@@ -399,8 +403,8 @@ class PhaseAnswerHandler(_CoachHandler):
                 and get_intent_name(handler_input) in ("NumberAnswerIntent", "AMAZON.FallbackIntent", "DontKnowIntent"))
 
     def handle(self, handler_input: HandlerInput) -> Response:
-        phase = number_value(handler_input, "getal") if is_intent_name("NumberAnswerIntent")(handler_input) else None
-        routine = self.content.coach.rehab_phase(int(phase)) if phase else None
+        phase = whole_number_value(handler_input, "getal", 1, 9) if is_intent_name("NumberAnswerIntent")(handler_input) else None
+        routine = self.content.coach.rehab_phase(phase) if phase else None
         if routine is None:
             phrase = self.content.phrases
             expect_answer(handler_input, PHASE_MODE)
@@ -530,21 +534,24 @@ class CoachCommandHandler(_CoachHandler):
         # a rehab place only for this session, and the listener hears how to start there next time.
         resume_block, resume_exercise = (block + 1, 0) if between else (block, exercise)
         out = Speech()
+        saved = True
         if resume_block < len(blocks):
-            _save_position(handler_input, routine, resume_block, resume_exercise, out, self.content)
+            # Said once, in the words that fit: never "ik onthoud waar je was" after a failed save.
+            saved = _save_position(handler_input, routine, resume_block, resume_exercise, None, self.content)
         else:
             _forget_position(handler_input, routine)
         conv.leave_mode(handler_input, STATE)
         finished = resume_block >= len(blocks)
+        unsaved = "" if saved else "_unsaved"
         if name == "AMAZON.NavigateHomeIntent":
             said = "coach_stopped_home_done" if finished else \
-                "coach_stopped_home" if stored(routine) else "coach_stopped_home_rehab"
+                "coach_stopped_home" + unsaved if stored(routine) else "coach_stopped_home_rehab"
             out.say(phrase(said), phrase("start_over"))
             return ask(handler_input, out, phrase("launch_reprompt"))
         if finished:
             out.say(phrase("coach_all_done"))
         elif stored(routine):
-            out.say(phrase("coach_paused") if name == "AMAZON.PauseIntent" else phrase("coach_stopped"))
+            out.say(phrase(("coach_paused" if name == "AMAZON.PauseIntent" else "coach_stopped") + unsaved))
         else:
             out.say(phrase("coach_paused_rehab" if name == "AMAZON.PauseIntent" else "coach_stopped_rehab",
                            fase=words(routine.phase), nummer=words(resume_block + 1)))

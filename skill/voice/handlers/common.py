@@ -12,6 +12,8 @@ from ask_sdk_core.dispatch_components import AbstractExceptionHandler
 from ask_sdk_core.handler_input import HandlerInput
 from ask_sdk_core.utils import is_intent_name, is_request_type
 from ask_sdk_model import Response
+from ask_sdk_model.canfulfill import CanFulfillIntent, CanFulfillIntentValues
+from ask_sdk_model.ui import SsmlOutputSpeech
 
 from skill.core.content import Content
 from skill.voice import conversation as conv
@@ -50,6 +52,9 @@ class LaunchHandler(_Handler):
         heard = bool(memory.recall(handler_input, "disclaimer_heard"))
         out = Speech().say(self.phrase("welcome_back" if heard else "welcome"))
         conv.disclaimer_due(handler_input, self.content, out)   # every session, returning listeners too
+        if memory.discarded_now(handler_input):
+            handler_input.attributes_manager.request_attributes[memory.DISCARDED] = False   # said here
+            out.say(self.phrase("memory_discarded"))
         if not heard:
             memory.remember(handler_input, disclaimer_heard=True)
         unfinished = launch_offer(handler_input, self.content)
@@ -92,22 +97,22 @@ class PauseHandler(_Handler):
 
 
 class FallbackHandler(_Handler):
+    """AMAZON.FallbackIntent, and any intent no handler before this one claimed (an intent name
+    this skill does not know gets the same answer, not an error)."""
+
+    answers_unknown_intents = True       # `make check` does not count this as handling an intent
+
     def can_handle(self, handler_input: HandlerInput) -> bool:
-        return is_intent_name("AMAZON.FallbackIntent")(handler_input)
+        return is_request_type("IntentRequest")(handler_input)
 
     def handle(self, handler_input: HandlerInput) -> Response:
         offer = conv.pending_offer(handler_input)
         last = session(handler_input).get(conv.LAST)
         if offer is not None and last and last.get("reprompt"):
             # A yes/no question is open: say so, and ask it again in the same breath.
-            question = Speech(parts=[_inner(last["reprompt"])])
-            out = Speech().say(self.phrase("not_understood")).extend(question)
-            return ask(handler_input, out, Speech(parts=[_inner(last["reprompt"])]))
+            out = Speech().say(self.phrase("not_understood")).extend(Speech.from_segments(last["reprompt"]))
+            return ask(handler_input, out, Speech.from_segments(last["reprompt"]))
         return ask(handler_input, Speech().say(self.phrase("fallback")), self.phrase("fallback_reprompt"))
-
-
-def _inner(ssml: str) -> str:
-    return ssml.removeprefix("<speak>").removesuffix("</speak>")
 
 
 class HomeHandler(_Handler):
@@ -134,10 +139,9 @@ class RepeatHandler(_Handler):
             conv.spoke_content(handler_input, content_id)
         if conv.awaiting(handler_input):
             conv.expect_answer(handler_input, conv.awaiting(handler_input))   # the same question, asked again
-        builder = handler_input.response_builder
-        builder.speak(last["speech"]).ask(last["reprompt"])
-        builder.set_should_end_session(False)
-        return builder.response
+        # Rendered again from text and pauses: what comes back in the session is never markup.
+        reprompt = last["reprompt"] or [["s", self.phrase("launch_reprompt")]]
+        return ask(handler_input, Speech.from_segments(last["speech"]), Speech.from_segments(reprompt))
 
 
 class YesNoHandler(_Handler):
@@ -186,24 +190,85 @@ class SessionEndedHandler(_Handler):
         return handler_input.response_builder.response
 
 
+# Requests that are answered with speech; every other kind gets an empty response (Alexa refuses
+# speech in answer to AudioPlayer, PlaybackController, System and most other events).
+SPOKEN_REQUESTS = ("LaunchRequest", "IntentRequest")
+
+
+class CanFulfillHandler(_Handler):
+    """Alexa asks whether the skill could take a request before it is opened by name. The skill
+    does not take part in name-free interaction, so the answer is a plain NO, without speech."""
+
+    def can_handle(self, handler_input: HandlerInput) -> bool:
+        return is_request_type("CanFulfillIntentRequest")(handler_input)
+
+    def handle(self, handler_input: HandlerInput) -> Response:
+        builder = handler_input.response_builder
+        builder.set_can_fulfill_intent(CanFulfillIntent(can_fulfill=CanFulfillIntentValues.NO))
+        return builder.response
+
+
+class ExceptionEncounteredHandler(_Handler):
+    """Alexa reports that the skill's previous response was refused: log the error type only."""
+
+    def can_handle(self, handler_input: HandlerInput) -> bool:
+        return is_request_type("System.ExceptionEncountered")(handler_input)
+
+    def handle(self, handler_input: HandlerInput) -> Response:
+        error = getattr(handler_input.request_envelope.request, "error", None)
+        kind = getattr(getattr(error, "object_type", None), "value", getattr(error, "object_type", None))
+        log.warning("Alexa reported an error with an earlier response: type=%s", kind or "-")
+        return handler_input.response_builder.response
+
+
+class SilentRequestHandler(_Handler):
+    """AudioPlayer.*, PlaybackController.* and every other event the skill has no use for: an
+    empty response, which Alexa accepts for all of them. Registered last."""
+
+    def can_handle(self, handler_input: HandlerInput) -> bool:
+        request = handler_input.request_envelope.request
+        return getattr(request, "object_type", None) not in SPOKEN_REQUESTS + ("SessionEndedRequest",)
+
+    def handle(self, handler_input: HandlerInput) -> Response:
+        return handler_input.response_builder.response
+
+
 class CatchAllExceptionHandler(AbstractExceptionHandler):
-    """Any failure becomes a friendly Dutch answer; the log names the code, never the listener's words."""
+    """Any failure becomes a friendly Dutch answer; the log names the code, never the listener's words.
+
+    This handler must never raise itself: what escapes it reaches Lambda as an error. So every
+    step is guarded, and the last resort is a response built from text rendered at start-up."""
 
     def __init__(self, content: Content):
         self.content = content
+        self.last_resort = Speech().say(content.phrases("error")).ssml
 
     def can_handle(self, handler_input: HandlerInput, exception: Exception) -> bool:
         return True
 
     def handle(self, handler_input: HandlerInput, exception: Exception) -> Response:
-        # Exception messages can quote input (slot values), so only the type and the code path
-        # are logged, not the message.
-        frames = traceback.extract_tb(exception.__traceback__)
-        where = " <- ".join(f"{f.name}@{f.filename.rsplit('/', 1)[-1]}:{f.lineno}" for f in reversed(frames[-4:]))
-        log.error("unhandled %s at %s", type(exception).__name__, where)
-        # Whatever dialogue was going on may be what broke (content changed between turns, say):
-        # leave it, so the next request starts clean instead of failing again.
-        for key in (conv.MODE, conv.OFFER, conv.TOPIC, conv.AWAITING) + conv.DIALOGUE_STATES:
-            session(handler_input).pop(key, None)
-        phrase = self.content.phrases
-        return ask(handler_input, Speech().say(phrase("error")), phrase("error_reprompt"))
+        try:
+            # Exception messages can quote input (slot values), so only the type and the code path
+            # are logged, not the message.
+            frames = traceback.extract_tb(exception.__traceback__)
+            where = " <- ".join(f"{f.name}@{f.filename.rsplit('/', 1)[-1]}:{f.lineno}" for f in reversed(frames[-4:]))
+            log.error("unhandled %s at %s", type(exception).__name__, where)
+        except Exception:
+            pass
+        try:
+            request_type = getattr(handler_input.request_envelope.request, "object_type", None)
+        except Exception:
+            request_type = None
+        if request_type not in SPOKEN_REQUESTS:
+            return Response()                       # no speech where Alexa allows none
+        try:
+            # Whatever dialogue was going on may be what broke (content changed between turns, say):
+            # leave it, so the next request starts clean instead of failing again.
+            attrs = session(handler_input)
+            for key in (conv.MODE, conv.OFFER, conv.TOPIC, conv.AWAITING, conv.LAST) + conv.DIALOGUE_STATES:
+                attrs.pop(key, None)
+            phrase = self.content.phrases
+            handler_input.response_builder.response.card = None
+            return ask(handler_input, Speech().say(phrase("error")), phrase("error_reprompt"))
+        except Exception:
+            return Response(output_speech=SsmlOutputSpeech(ssml=self.last_resort), should_end_session=True)
