@@ -287,7 +287,7 @@ def pick_routine(handler_input: HandlerInput, content: Content) -> tuple[Routine
     phase = whole_number_value(handler_input, "fase", 1, 9)
     if kind in (None, "rehab") and phase is not None and coach.rehab_phase(phase) is not None:
         return coach.rehab_phase(phase), None
-    if kind is None and number_value(handler_input, "onderdeel") is not None:
+    if kind is None and whole_number_value(handler_input, "onderdeel", 1, 99) is not None:
         current = (session(handler_input).get(STATE) or session(handler_input).get(PLACE) or {}).get("routine")
         if current in coach.routines:
             return coach.routine(current), None
@@ -315,7 +315,7 @@ def ask_phase(handler_input: HandlerInput, content: Content) -> Response:
 
 def named_block(handler_input: HandlerInput, routine: Routine) -> int | None:
     """The part the listener named ("onderdeel drie" is 2), when the routine has it."""
-    number = number_value(handler_input, "onderdeel")
+    number = whole_number_value(handler_input, "onderdeel", 1, 99)
     if number is None:
         number = session(handler_input).get(FROM_BLOCK)
     if number is None:
@@ -326,7 +326,7 @@ def named_block(handler_input: HandlerInput, routine: Routine) -> int | None:
 
 def start_named(handler_input: HandlerInput, content: Content, routine: Routine) -> Response:
     """Starts the routine the listener named, at the part they named, if any and if it exists."""
-    wanted = number_value(handler_input, "onderdeel")
+    wanted = whole_number_value(handler_input, "onderdeel", 1, 99)
     if wanted is None:
         wanted = session(handler_input).get(FROM_BLOCK)
     block = named_block(handler_input, routine)
@@ -386,7 +386,7 @@ class StartRoutineHandler(_CoachHandler):
         if routine is not None:
             return start_named(handler_input, self.content, routine)
         if missing == "rehab":
-            part = number_value(handler_input, "onderdeel")
+            part = whole_number_value(handler_input, "onderdeel", 1, 99)
             if part is not None:
                 session(handler_input)[FROM_BLOCK] = int(part)
             return ask_phase(handler_input, self.content)
