@@ -62,7 +62,7 @@ def whole_number_value(handler_input: HandlerInput, name: str, minimum: int, max
 
 
 # The AMAZON.NUMBER slots of interaction_model/nl-NL.json (tests/test_request_types.py checks this list).
-NUMBER_SLOTS = frozenset({"getal", "aantal", "fase"})
+NUMBER_SLOTS = frozenset({"getal", "aantal", "fase", "onderdeel"})
 
 
 def has_unusable_number(handler_input: HandlerInput) -> bool:

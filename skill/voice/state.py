@@ -164,7 +164,10 @@ def _triage(value: Any, content: Content) -> bool:
 
 
 def _coach(value: Any, content: Content) -> bool:
-    if not _exact_keys(value, {"routine", "block", "first", "offsets", "end", "at", "easier"}, {"frozen"}):
+    if not _exact_keys(value, {"routine", "block", "first", "offsets", "end", "at", "easier"},
+                       {"frozen", "cue", "frozen_cue"}):
+        return False
+    if not all(_int(value.get(k, 0), 0, 10_000) for k in ("cue", "frozen_cue")):
         return False
     routine = content.coach.routines.get(value["routine"]) if isinstance(value["routine"], str) else None
     if routine is None or not _int(value["block"], 0, len(routine.blocks) - 1):
@@ -189,6 +192,20 @@ def _coach(value: Any, content: Content) -> bool:
     return at.tzinfo is not None
 
 
+def _place(value: Any, content: Content) -> bool:
+    """This session's place in a routine, for "ga verder" (a rehab place is never stored)."""
+    if not _exact_keys(value, {"routine", "block", "exercise"}):
+        return False
+    routine = content.coach.routines.get(value["routine"]) if isinstance(value["routine"], str) else None
+    return (routine is not None and _int(value["block"], 0, len(routine.blocks) - 1)
+            and _int(value["exercise"], 0, len(routine.blocks[value["block"]].exercises) - 1))
+
+
+def _easier(value: Any, content: Content) -> bool:
+    known = {e for r in content.coach.routines.values() for e in r.exercise_ids()}
+    return isinstance(value, list) and len(value) <= MAX_LIST and all(e in known for e in value)
+
+
 def _return_to_sport(value: Any, content: Content) -> bool:
     return _exact_keys(value, {"met"}) and _int(value["met"], 0, MAX_LIST)
 
@@ -206,6 +223,9 @@ SCHEMA: dict[str, Check] = {
     "triage": _triage,
     "coach": _coach,
     "return_to_sport": _return_to_sport,
+    "coach_place": _place,
+    "coach_easier": _easier,
+    "coach_from_block": lambda value, content: _int(value, 1, 99),
 }
 
 # What each mode needs in the session; without it the mode is dropped.
@@ -244,7 +264,8 @@ def sanitize(attributes: Any, content: Content) -> tuple[dict[str, Any], list[st
 # ---------------------------------------------------------------- the persistent record
 
 def _position(value: Any) -> bool:
-    return (_exact_keys(value, {"routine", "block", "exercise"}) and _str(value["routine"])
+    return (_exact_keys(value, {"routine", "block", "exercise"}, {"kind"}) and _str(value["routine"])
+            and value.get("kind", "warmup") in ("warmup", "cooldown")
             and _int(value["block"], 0, 100) and _int(value["exercise"], 0, 100))
 
 

@@ -28,16 +28,10 @@ class OutOfScopeHandler(conv.ContentHandler):
         phrase = self.content.phrases
         out = Speech().say(phrase(f"out_of_scope_{kind if kind in KINDS else 'body'}"))
         last = session(handler_input).get(conv.LAST)
-        if conv.awaiting(handler_input) and last and last.get("reprompt"):
-            # A question was open (triage, sporttest, an offer): ask it again, it still counts.
-            conv.expect_answer(handler_input, conv.awaiting(handler_input))
-            question = Speech(parts=[_inner(last["reprompt"])])
-            return ask(handler_input, out.extend(question), Speech(parts=[_inner(last["reprompt"])]))
-        if conv.pending_offer(handler_input) and last and last.get("reprompt"):
-            question = Speech(parts=[_inner(last["reprompt"])])
-            return ask(handler_input, out.extend(question), Speech(parts=[_inner(last["reprompt"])]))
+        if (conv.awaiting(handler_input) or conv.pending_offer(handler_input)) and last and last.get("reprompt"):
+            # A question was open (triage, sporttest, an offer): ask it again; an answer still counts.
+            if conv.awaiting(handler_input):
+                conv.expect_answer(handler_input, conv.awaiting(handler_input))
+            question = last["reprompt"]
+            return ask(handler_input, out.extend(Speech.from_segments(question)), Speech.from_segments(question))
         return ask(handler_input, out.say(phrase("out_of_scope_reprompt")), phrase("out_of_scope_reprompt"))
-
-
-def _inner(ssml: str) -> str:
-    return ssml.removeprefix("<speak>").removesuffix("</speak>")
