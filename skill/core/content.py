@@ -37,6 +37,7 @@ PHRASES: dict[str, frozenset[str]] = {key: frozenset(names) for key, names in {
     "anything_else": (),
     "anything_else_reprompt": (),
     "okay": (),
+    "okay_short": (),
     "help": (),
     "help_reprompt": (),
     "goodbye": (),

@@ -10,9 +10,6 @@ How it decides (for reviewers):
   still make the outcome (the urgency code) more urgent, or reveal a warning sign at the same
   urgency. It stops as soon as no rule that is still possible could do either: an emergency answer
   ends the questions at once.
-- Once the advice is at least `settle_at` (say: the GP today), the engine only follows up rules that
-  an answer already points to (a swollen calf: is there breathlessness?), instead of screening for
-  every other emergency; the safety net names those signs instead.
 - Never more than `max_questions`: rules still open then count as if answered "weet ik niet".
 
 The engine holds no Alexa types and no text beyond what the YAML gives it.
@@ -178,7 +175,6 @@ class Protocol:
     step_sets: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
     max_questions: int = MAX_QUESTIONS
     emergency_signs: Mapping[str, EmergencySign] = field(default_factory=dict)
-    settle_at: str | None = None         # from this urgency on, only rules with an answer in their favour are pursued
     volunteered: Mapping[str, Mapping[str, Answer]] = field(default_factory=dict)   # sign id -> answers
 
     def question(self, question_id: str) -> Question:
@@ -210,13 +206,9 @@ class Protocol:
     def _could_beat(self, answers: Mapping[str, Answer], current: Result | None) -> list[Rule]:
         """Rules still open that would make the outcome (the urgency code) more urgent if they fired."""
         beat = []
-        settled = (current is not None and self.settle_at is not None and not current.unsure
-                   and RANK[current.urgency] >= RANK[self.settle_at])   # "weet ik niet" settles nothing
         for rule in self.rules:
             if rule.state(answers) != "open":
                 continue
-            if settled and not any(c.question in answers and c.holds(answers[c.question]) for c in rule.when):
-                continue                 # already urgent: follow up what was found, do not screen anew
             if current is None or RANK[rule.urgency] > RANK[current.urgency]:
                 beat.append(rule)
             elif (RANK[rule.urgency] == RANK[current.urgency] and rule.red_flag and not current.rule.red_flag
@@ -492,8 +484,7 @@ def parse_protocol(doc: Document, topic_ids: Iterable[str] = (), routine_ids: It
         return None, problems
 
     protocol = Protocol(tuple(questions), tuple(rules), outcomes, advice, safety, step_sets,
-                        data.get("max_questions", MAX_QUESTIONS), emergency_signs=signs, volunteered=volunteered,
-                        settle_at=data.get("settle_at"))
+                        data.get("max_questions", MAX_QUESTIONS), emergency_signs=signs, volunteered=volunteered)
     problems += _check_paths(doc, protocol, order)
     return (None if problems else protocol), problems
 

@@ -58,7 +58,7 @@ def _now(handler_input: HandlerInput) -> datetime:
 
 def play(handler_input: HandlerInput, content: Content, routine: Routine, block: int, first: int = 0,
          lead: Speech | None = None, easier_now: tuple[str, ...] = (), intro: bool = False,
-         announce: bool | None = None, first_cue: int = 0) -> Response:
+         announce: bool | None = None, first_cue: int = 0, back_in: bool = True) -> Response:
     """Speaks block `block` of the routine from exercise `first`, and asks to go on after it.
 
     `intro` adds the routine's introduction and the pain rule (at the start); `announce` names the
@@ -87,7 +87,7 @@ def play(handler_input: HandlerInput, content: Content, routine: Routine, block:
         exercise = spec.exercises[index]
         script = coach.exercise_script(exercise, exercise.id in easier, announce_easier=exercise.id in easier_now)
         skip = first_cue if index == first else 0
-        if skip:                                   # back into the exercise where the listener was
+        if skip and back_in:                       # back into the exercise where the listener was
             out.say(phrase("coach_back_in", oefening=exercise.variant(exercise.id in easier).name))
         offsets.append(estimate_seconds(out.ssml))
         for kind, value in script[skip:]:
@@ -462,7 +462,7 @@ class CoachCommandHandler(_CoachHandler):
         frozen = "frozen" in session(handler_input)[STATE]
         if not between and (name in GO_ON or (name == "AMAZON.NextIntent" and frozen)):
             # "ga door" mid-exercise, or "verder" after a question in between: on where the listener was.
-            return play(handler_input, self.content, routine, block, exercise, Speech().say(phrase("coach_go_on")),
+            return play(handler_input, self.content, routine, block, exercise, self._go_on(Speech(), cue),
                         announce=False, first_cue=cue)
         if name in ("AMAZON.NextIntent",) + GO_ON:
             if not between and exercise + 1 < len(blocks[block].exercises):
@@ -491,11 +491,12 @@ class CoachCommandHandler(_CoachHandler):
         if name == "AMAZON.RepeatIntent":
             if between:
                 return play(handler_input, self.content, routine, block, current, announce=False)
-            # The instruction again, then on from where the listener was.
+            # The name and the instruction again, then on from where the listener was.
             chosen = blocks[block].exercises[exercise]
-            lead = Speech().say(chosen.variant(chosen.id in _easier_now(handler_input)).instruction)
+            script = self.content.coach.exercise_script(chosen, chosen.id in _easier_now(handler_input))
+            lead = Speech().say(*(value for kind, value in script[:2] if kind == "say"))
             return play(handler_input, self.content, routine, block, exercise, lead, announce=False,
-                        first_cue=max(cue, 2))
+                        first_cue=max(cue, 2), back_in=False)
         if name == "EasierIntent":
             if between and block + 1 < len(blocks):
                 ids = tuple(e.id for e in blocks[block + 1].exercises)
@@ -515,7 +516,7 @@ class CoachCommandHandler(_CoachHandler):
                     return self._next_block(handler_input, routine, block, Speech().say(said))
                 return ask(handler_input, Speech().say(said, phrase("coach_block_reprompt", titel=following)),
                            phrase("coach_block_reprompt", titel=following))
-            return play(handler_input, self.content, routine, block, exercise, Speech().say(said, phrase("coach_go_on")),
+            return play(handler_input, self.content, routine, block, exercise, self._go_on(Speech().say(said), cue),
                         announce=False, first_cue=cue)
         if name in ("AMAZON.HelpIntent", "AMAZON.FallbackIntent", "AMAZON.NoIntent"):
             lead = Speech()
@@ -526,7 +527,7 @@ class CoachCommandHandler(_CoachHandler):
                 following = blocks[block + 1].title if block + 1 < len(blocks) else routine.title
                 return ask(handler_input, lead.say(phrase("coach_block_reprompt", titel=following)),
                            phrase("coach_block_reprompt", titel=following))
-            return play(handler_input, self.content, routine, block, exercise, lead.say(phrase("coach_go_on")),
+            return play(handler_input, self.content, routine, block, exercise, self._go_on(lead, cue),
                         announce=False, first_cue=cue)
         if name == "AMAZON.StartOverIntent":
             return start_routine(handler_input, self.content, routine, Speech().say(phrase("coach_restart")))
@@ -556,6 +557,10 @@ class CoachCommandHandler(_CoachHandler):
             out.say(phrase("coach_paused_rehab" if name == "AMAZON.PauseIntent" else "coach_stopped_rehab",
                            fase=words(routine.phase), nummer=words(resume_block + 1)))
         return close(handler_input, out)
+
+    def _go_on(self, lead: Speech, cue: int) -> Speech:
+        """Back into the exercise: from its start "We gaan verder", else play() names where ("Verder met ...")."""
+        return lead if cue else lead.say(self.content.phrases("coach_go_on"))
 
     def _next_block(self, handler_input: HandlerInput, routine: Routine, block: int, lead: Speech) -> Response:
         if block + 1 < len(routine.blocks):

@@ -352,7 +352,8 @@ class TriageAnswerHandler(_TriageHandler):
             return ask_current(handler_input, self.content, Speech().say(phrase("triage_back_to_question")))
         answer = read_answer(handler_input, question)
         if answer is None and _answers_another(handler_input, protocol, state):
-            return advance(handler_input, self.content, Speech())     # "ik kan niet staan" before it was asked
+            # "ik loop mank" while asked how it began: kept for its own question, this one asked again.
+            return advance(handler_input, self.content, Speech().say(phrase("okay_short")))
         if answer is None:
             state["misses"] += 1
             if state["misses"] == 1:
