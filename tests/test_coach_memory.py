@@ -207,7 +207,8 @@ def test_after_a_triage_the_offered_rehab_is_kept_in_the_session_only(tmp_path, 
     store = ExpiringSqliteAdapter(tmp_path / "store.sqlite")
     light = next(v for v in VIGNETTES if v["expect"]["urgency"] == "self_care")
     _, _, sim = run_vignette(build_skill(content, persistence_adapter=store), nlu, dict(light, launch=True))
-    assert "Zal ik je door revalidatie fase" in sim.turns[-1].speech
+    assert "Wil je weten wat dit kan zijn" in sim.turns[-1].speech
+    assert "revalidatie fase" in sim.say("ja").speech          # the details, then the offered rehab
     assert "Onderdeel één" in sim.say("ja").speech
     turn = sim.say("stop")
     assert "Over je revalidatie bewaar ik niets" in turn.speech and "begin bij onderdeel" in turn.speech

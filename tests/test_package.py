@@ -122,7 +122,7 @@ def test_every_phrase_in_the_testing_instructions_is_understood(lambda_package, 
 
 def test_the_triage_recipes_in_the_testing_instructions_give_what_they_promise(skill, nlu, content):
     """Self care: "nee" to every yes/no question and the stated answers to the others. Emergency:
-    "ja", "in mijn kuit", "ja"."""
+    "ja" to the swollen calf and "ja" to breathlessness; and "ik krijg geen lucht" at any moment."""
     answers = {"yes_no": "nee", "scale": "drie", "number": "dertig", "duration": "sinds gisteren"}
     choices = {"onset": "geleidelijk", "weight_bearing": "ik kan gewoon lopen"}
     sim = Simulator(skill, nlu)
@@ -135,10 +135,17 @@ def test_the_triage_recipes_in_the_testing_instructions_give_what_they_promise(s
     assert turn.triage["urgency"] == "self_care"
     sim = Simulator(skill, nlu)
     sim.launch()
-    sim.say("check mijn klachten")
-    for answer in ("ja", "in mijn kuit", "ja"):
-        turn = sim.say(answer)
-    assert turn.triage["urgency"] == "emergency" and "112" in turn.speech
+    turn = sim.say("check mijn klachten")
+    assert "Is je kuit dik" in turn.speech
+    turn = sim.say("ja")
+    turn = sim.say("nee") if "En je bovenbeen" in turn.speech else turn
+    assert "kortademig" in turn.speech
+    turn = sim.say("ja")
+    assert turn.triage["urgency"] == "emergency" and "112" in turn.speech and turn.end_session
+    sim = Simulator(skill, nlu)
+    sim.launch()
+    turn = sim.say("ik krijg geen lucht")
+    assert turn.emergency and "112" in turn.speech and turn.end_session
 
 
 # ---------------------------------------------------------------- endpoint and addresses
