@@ -55,6 +55,9 @@ QUESTION_WORDS = frozenset({"hoe", "hoelang", "hoeveel", "wat", "wanneer", "waar
 QUESTION_WEIGHT = 1.0
 CONNECTORS = frozenset({"om", "of", "naar", "over", "voor", "en", "me", "mij", "dat"})
 FALLBACK = "AMAZON.FallbackIntent"
+EMERGENCY_INTENT = "EmergencyIntent"
+NEGATIONS = frozenset({"niet", "geen", "nooit", "nee", "niks", "niets", "nergens"})
+NEGATION_WINDOW = 3      # words either side of a sign that can deny it: "benauwd ben ik niet"
 WANTING = frozenset({"wil", "willen", "wilt", "graag"})   # "nee, ik wil alleen weten ...": a wish, not a description
 MIN_WORDS_FOR_A_REQUEST = 5          # "nee, alleen een beetje stijf" explains the answer; longer may ask something
 REQUEST_AFTER_ANSWER = 0.5           # how clearly the rest must fit another intent to count as a request
@@ -358,6 +361,9 @@ class Nlu:
 
     def classify(self, text: str) -> Understanding:
         text = drop_fillers(normalize(text))
+        sign = self._emergency_sign(text) or self._emergency_sign(self.correct(text))
+        if sign is not None:
+            return sign
         exact = self._exact(text) or self._exact(self.correct(text))
         if exact and _resolved(exact):
             return exact
@@ -372,6 +378,29 @@ class Nlu:
                 return self._value_alone(similar) or similar
             return similar         # the words fit another intent much better than the carrier phrase
         return exact
+
+    def _emergency_sign(self, text: str) -> Understanding | None:
+        """An emergency sign named anywhere in the utterance, and not denied around it ("ik ben ineens
+        heel benauwd", "nee, en pijn op de borst"; not "benauwd ben ik niet"): EmergencyIntent first,
+        whatever else was said, as the model's many "{teken}" carrier phrases mean for Alexa."""
+        slots = self.intent_slots.get(EMERGENCY_INTENT)
+        if not slots:
+            return None
+        name, type_name = next(iter(slots.items()))
+        table = self.types.values.get(type_name, {})
+        words = text.split()
+        for size in range(min(len(words), 8), 0, -1):
+            for start in range(len(words) - size + 1):
+                span = " ".join(words[start:start + size])
+                if span not in table:
+                    continue
+                around = words[max(0, start - NEGATION_WINDOW):start] + words[start + size:start + size + NEGATION_WINDOW]
+                if NEGATIONS & set(around):
+                    continue
+                fill = self._empty_slots(EMERGENCY_INTENT)
+                fill[name].value, fill[name].resolved, fill[name].id, fill[name].matched = span, table[span].name, table[span].id, True
+                return Understanding("intent", EMERGENCY_INTENT, fill, confidence=1.0, method="emergency sign")
+        return None
 
     def _yes_no_first(self, text: str) -> Understanding | None:
         """"ja, ik ben benauwd", "nee, alleen in mijn bovenbeen": an answer word first, then an explanation.
