@@ -38,6 +38,7 @@ PHRASES: dict[str, frozenset[str]] = {key: frozenset(names) for key, names in {
     "anything_else_reprompt": (),
     "okay": (),
     "okay_short": (),
+    "ask_away": (),
     "help": (),
     "help_reprompt": (),
     "goodbye": (),

@@ -150,13 +150,25 @@ def close(handler_input: HandlerInput, speech: Speech) -> Response:
 
 
 def anything_else(handler_input: HandlerInput, content: Content, lead: Speech | None = None,
-                  okay: bool = False) -> Response:
-    """"(Oké.) Wat wil je nog meer weten?": the open question after something is finished."""
+                  okay: bool = False, **kwargs: Any) -> Response:
+    """"(Oké.) Wat wil je nog meer weten?": the open question after something is finished. It is
+    a yes/no question too: "nee" ends politely, "ja" asks what, and a question is simply answered."""
     out = lead or Speech()
     if okay:
         out.say(content.phrases("okay"))
     out.say(content.phrases("anything_else"))
-    return ask(handler_input, out, content.phrases("anything_else_reprompt"))
+    if not session(handler_input).get(MODE):      # inside a dialogue, ja and nee stay its answers
+        set_offer(handler_input, "anything_else")
+    return ask(handler_input, out, content.phrases("anything_else_reprompt"), **kwargs)
+
+
+def _anything_else_answered(handler_input: HandlerInput, content: Content, offer: dict, accepted: bool) -> Response:
+    if accepted:
+        return ask(handler_input, Speech().say(content.phrases("ask_away")), content.phrases("anything_else_reprompt"))
+    return close(handler_input, Speech().say(content.phrases("goodbye")))
+
+
+_OFFER_HANDLERS["anything_else"] = _anything_else_answered
 
 
 def offer_routine(handler_input: HandlerInput, content: Content, routine_id: str, out: Speech,

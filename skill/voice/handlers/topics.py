@@ -61,8 +61,7 @@ def offer_next_topic(handler_input: HandlerInput, content: Content, topic: Topic
         set_offer(handler_input, "related", topic=other_id)
         out.say(phrase("offer_related", onderwerp=other.title))
         return ask(handler_input, out, phrase("offer_related_reprompt", onderwerp=other.title), card=card)
-    out.say(phrase("anything_else"))
-    return ask(handler_input, out, phrase("anything_else_reprompt"), card=card)
+    return conv.anything_else(handler_input, content, out, card=card)
 
 
 @offer_handler("more")
@@ -70,19 +69,14 @@ def _more(handler_input: HandlerInput, content: Content, offer: dict, accepted: 
     topic = content.topics[offer["topic"]]
     if accepted:
         return speak_part(handler_input, content, topic, offer["part"])
-    return anything_else(handler_input, content, Speech().say(content.phrases("okay")))
+    return conv.anything_else(handler_input, content, okay=True)
 
 
 @offer_handler("related")
 def _related(handler_input: HandlerInput, content: Content, offer: dict, accepted: bool) -> Response:
     if accepted:
         return speak_part(handler_input, content, content.topics[offer["topic"]], 0)
-    return anything_else(handler_input, content, Speech().say(content.phrases("okay")))
-
-
-def anything_else(handler_input: HandlerInput, content: Content, lead: Speech) -> Response:
-    lead.say(content.phrases("anything_else"))
-    return ask(handler_input, lead, content.phrases("anything_else_reprompt"))
+    return conv.anything_else(handler_input, content, okay=True)
 
 
 class TopicIntentHandler(conv.ContentHandler):
@@ -122,7 +116,7 @@ class TopicNavigationHandler(conv.ContentHandler):
         topic = self.content.topics.get(where["id"])
         if topic is None:     # content changed between turns
             session(handler_input).pop(conv.TOPIC, None)
-            return anything_else(handler_input, self.content, Speech())
+            return conv.anything_else(handler_input, self.content)
         session(handler_input).pop(conv.OFFER, None)
         if is_intent_name("AMAZON.NextIntent")(handler_input):
             if where["part"] + 1 >= len(topic.parts):
