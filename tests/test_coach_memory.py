@@ -114,7 +114,7 @@ def test_resume_after_the_session_times_out_between_blocks(store, sim_for):
     assert sim.silence().end_session                  # no answer after the block: Alexa closes
     sim.wait(3600)
     turn = sim.launch()
-    assert "Je was bezig met de warming-up, bij onderdeel twee" in turn.speech
+    assert "Zal ik verdergaan met de warming-up, bij onderdeel twee?" in turn.speech
     turn = sim.say("ja")
     assert "We gaan verder met de warming-up, bij onderdeel twee: soepel maken" in turn.speech
 
@@ -126,7 +126,7 @@ def test_a_finished_routine_is_not_offered_again(store, sim_for):
     assert "Klaar" in last.speech and not last.end_session   # the last block; commands still work
     assert sim.silence() and sim.silence().end_session       # heard to the end, then no answer
     turn = sim.launch()
-    assert "Je was bezig" not in turn.speech and "Zal ik je de vragen stellen" in turn.speech
+    assert "Zal ik verdergaan met" not in turn.speech and "Zal ik je de vragen stellen" in turn.speech
 
 
 # ---------------------------------------------------------------- what is stored
@@ -214,7 +214,7 @@ def test_after_a_triage_the_offered_rehab_is_kept_in_the_session_only(tmp_path, 
     assert "Over je revalidatie bewaar ik niets" in turn.speech and "begin bij onderdeel" in turn.speech
     assert store.raw() == {sim.user_id: {"disclaimer_heard": True}}
     turn = sim.launch()
-    assert "Je was bezig" not in turn.speech
+    assert "Zal ik verdergaan met" not in turn.speech
 
 
 def test_an_old_record_with_health_keys_is_not_used_and_is_cleaned_on_the_next_write(tmp_path, sim_for):
@@ -225,7 +225,7 @@ def test_an_old_record_with_health_keys_is_not_used_and_is_cleaned_on_the_next_w
     store.save_attributes(sim.request_envelope(), {"coach": {"routine": "rehab_2", "block": 1, "exercise": 0},
                                                    "preferences": {"rehab_phase": 2, "easier": ["bridge"]}})
     turn = sim.launch()
-    assert "Je was bezig" not in turn.speech
+    assert "Zal ik verdergaan met" not in turn.speech
     turn = sim.say("start de revalidatie")
     assert "In welke fase" in turn.speech
     assert store.raw()[sim.user_id] == {"disclaimer_heard": True}

@@ -42,7 +42,7 @@ def test_sqlite_purges_a_record_ninety_days_after_the_last_write(tmp_path, conte
     assert store.raw()[sim.user_id]["coach"]["routine"] == "cooldown"
     clock.now += 1
     assert store.raw() == {} and store.expiries() == {}
-    assert "Je was bezig" not in sim.launch().speech
+    assert "Zal ik verdergaan met" not in sim.launch().speech
 
 
 def test_sqlite_gives_a_record_from_before_the_purge_an_expiry(tmp_path):

@@ -58,7 +58,7 @@ def coach_session_with_a_failing_store(sim) -> list[tuple[object, float]]:
     assert "Onderdeel één: inlopen" in start.speech and "kan nu niet onthouden" in start.speech
     assert "Onderdeel twee" in more.speech and "kan nu niet onthouden" not in more.speech   # said once
     assert pause.end_session and UNSAVED in pause.speech and "onthoud waar je was" not in pause.speech
-    assert "Je was bezig" not in again.speech             # nothing was saved, so nothing is offered
+    assert "Zal ik verdergaan met" not in again.speech             # nothing was saved, so nothing is offered
     return timed
 
 
@@ -127,7 +127,7 @@ def test_corrupted_dynamodb_item_is_discarded_and_overwritten(content, nlu, dyna
                                                          "disclaimer_heard": True}})
     launch = sim.launch()
     _sensible(launch)
-    assert launch.speech.count("Ik weet niet meer waar je was") == 1 and "Je was bezig" not in launch.speech
+    assert launch.speech.count("Ik weet niet meer waar je was") == 1 and "Zal ik verdergaan met" not in launch.speech
     item = raw.get_item(Key={"id": sim.user_id})["Item"]["attributes"]
     assert "coach" not in item and item["disclaimer_heard"] is True
     raw.put_item(Item={"id": sim.user_id, "attributes": "not a record"})
@@ -192,7 +192,7 @@ def test_read_only_sqlite_never_claims_a_save_or_offers_a_stale_place(content, n
     sim.wait(600)
     healed = sim.launch()
     _sensible(healed)
-    assert "Je was bezig met de warming-up" in healed.speech      # writable again: the saved place is back
+    assert "Zal ik verdergaan met de warming-up" in healed.speech      # writable again: the saved place is back
 
 
 def test_locked_sqlite(content, nlu, tmp_path):

@@ -39,6 +39,7 @@ PHRASES: dict[str, frozenset[str]] = {key: frozenset(names) for key, names in {
     "okay": (),
     "okay_short": (),
     "ask_away": (),
+    "launch_options_back": (),
     "help": (),
     "help_reprompt": (),
     "goodbye": (),

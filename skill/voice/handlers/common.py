@@ -33,12 +33,12 @@ def _any_intent(*names: str):
     return lambda handler_input: any(check(handler_input) for check in checks)
 
 
-def menu(handler_input: HandlerInput, content: Content, lead: Speech) -> Response:
+def menu(handler_input: HandlerInput, content: Content, lead: Speech, reprompt: str | None = None) -> Response:
     """Back to the start: forget the topic and any open question, then ask what they want."""
     attrs = session(handler_input)
     for key in (conv.TOPIC, conv.OFFER, conv.MODE) + conv.DIALOGUE_STATES:
         attrs.pop(key, None)
-    return ask(handler_input, lead, content.phrases("launch_reprompt"))
+    return ask(handler_input, lead, reprompt or content.phrases("launch_reprompt"))
 
 
 class LaunchHandler(_Handler):
@@ -60,10 +60,10 @@ class LaunchHandler(_Handler):
         unfinished = launch_offer(handler_input, self.content)
         if unfinished is not None:
             out.say(unfinished)
-            response = menu(handler_input, self.content, out)
+            response = menu(handler_input, self.content, out, reprompt=unfinished)   # the same question again
             conv.set_offer(handler_input, "resume_routine")
             return response
-        out.say(self.phrase("launch_options"))
+        out.say(self.phrase("launch_options_back" if heard else "launch_options"))
         response = menu(handler_input, self.content, out)
         conv.set_offer(handler_input, "start_triage")
         return response
