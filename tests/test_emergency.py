@@ -94,3 +94,37 @@ def test_an_emergency_volunteered_at_any_turn_gets_112(skill, nlu, before, examp
             break                      # a new session starts with the next utterance, as Alexa would
     said = example["say"] if sim.in_session else f"vraag hamstring hulp {example['say']}"
     assert_emergency(sim.say(said), example["first"])
+
+
+def _at_the_breathing_question(skill, nlu) -> Simulator:
+    sim = Simulator(skill, nlu)
+    sim.launch()
+    sim.say("ja")
+    sim.say("ja")                      # a swollen calf
+    turn = sim.say("nee")
+    assert "Ben je kortademig" in turn.speech
+    return sim
+
+
+@pytest.mark.parametrize("said", ["nee, benauwd ben ik niet", "ik ben niet benauwd", "nee hoor", "niet echt",
+                                  "ik krijg gewoon lucht", "nee, gelukkig niet kortademig"])
+def test_a_denial_on_the_breathing_question_is_a_no(skill, nlu, said):
+    turn = _at_the_breathing_question(skill, nlu).say(said)
+    assert turn.intent == "AMAZON.NoIntent", turn.intent
+    assert not turn.end_session and turn.session_attributes["triage"]["answers"]["breathless"] is False
+
+
+@pytest.mark.parametrize("said", ["nee, maar wel pijn op de borst", "ja, ik ben een beetje benauwd",
+                                  "ik hoest wel bloed op", "nee, niet kortademig, wel pijn op de borst"])
+def test_a_sign_named_in_the_answer_is_112(skill, nlu, said):
+    turn = _at_the_breathing_question(skill, nlu).say(said)
+    assert "112" in first_sentence(turn.speech) and turn.end_session, turn.speech
+
+
+def test_words_that_only_look_like_a_sign_are_not_112(skill, nlu):
+    """A carrier phrase without a sign in it: the open question again, never 112 and an ended session."""
+    sim = Simulator(skill, nlu)
+    sim.launch()
+    sim.say("ja")
+    turn = sim.say("mijn kuit is niet dik")
+    assert not turn.end_session and "Bel nu 112" not in turn.speech

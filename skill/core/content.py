@@ -59,6 +59,7 @@ PHRASES: dict[str, frozenset[str]] = {key: frozenset(names) for key, names in {
     "triage_steps_until": (),
     "triage_no_diagnosis": (),
     "triage_capped": (),
+    "triage_capped_details": (),
     "triage_details_offer": (),
     "triage_details_reprompt": (),
     "emergency_end": (),

@@ -246,7 +246,7 @@ class Protocol:
     def conclude(self, answers: Mapping[str, Answer], asked: int | None = None) -> Result | None:
         """The outcome once no question is left. When the question limit cut the conversation short,
         every rule still open counts as if its questions were answered "weet ik niet": more care,
-        never less."""
+        never less (the voice layer then says only what was asked, not the rule's explanation)."""
         if (len(answers) if asked is None else asked) < self.max_questions or self._wanted_question(answers) is None:
             return self.result(answers)
         filled = dict(answers)

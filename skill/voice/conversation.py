@@ -149,6 +149,18 @@ def close(handler_input: HandlerInput, speech: Speech) -> Response:
     return reply(handler_input, speech, None, end=True)
 
 
+def ask_again(handler_input: HandlerInput, lead: Speech, otherwise: str) -> Response:
+    """After something said in between: the question that was open (triage, sporttest, an offer) is
+    asked again and still counts; with none open, `otherwise` is asked."""
+    last = session(handler_input).get(LAST)
+    if (awaiting(handler_input) or pending_offer(handler_input)) and last and last.get("reprompt"):
+        if awaiting(handler_input):
+            expect_answer(handler_input, awaiting(handler_input))
+        question = last["reprompt"]
+        return ask(handler_input, lead.extend(Speech.from_segments(question)), Speech.from_segments(question))
+    return ask(handler_input, lead.say(otherwise), otherwise)
+
+
 def anything_else(handler_input: HandlerInput, content: Content, lead: Speech | None = None,
                   okay: bool = False, **kwargs: Any) -> Response:
     """"(Oké.) Wat wil je nog meer weten?": the open question after something is finished. It is

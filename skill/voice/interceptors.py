@@ -22,6 +22,7 @@ log = logging.getLogger("hamstring.skill")
 # While one of these questions is open, even the intent name is an answer (ja, nee, a choice),
 # so it is not logged.
 PRIVATE_QUESTIONS = ("triage", "triage_outcome", "return_to_sport")
+HEALTH_INTENTS = ("EmergencyIntent", "StartTriageIntent", "OutOfScopeIntent")
 
 
 class CheckSessionAttributes(AbstractRequestInterceptor):
@@ -72,6 +73,8 @@ class LogRequest(AbstractRequestInterceptor):
         intent = getattr(getattr(request, "intent", None), "name", None)
         if intent and conv.awaiting(handler_input) in PRIVATE_QUESTIONS:
             intent = "(answer)"
+        elif intent in HEALTH_INTENTS:
+            intent = "(health)"          # naming a complaint or an emergency is health information too
         log.info("request type=%s intent=%s new_session=%s", request.object_type, intent or "-",
                  bool(getattr(handler_input.request_envelope.session, "new", False)))
 

@@ -58,6 +58,10 @@ FALLBACK = "AMAZON.FallbackIntent"
 EMERGENCY_INTENT = "EmergencyIntent"
 NEGATIONS = frozenset({"niet", "geen", "nooit", "nee", "niks", "niets", "nergens"})
 NEGATION_WINDOW = 3      # words either side of a sign that can deny it: "benauwd ben ik niet"
+CLAUSE_BREAKS = frozenset({"maar", "en", "want", "of", "wel"})
+SIGN_FILLERS = frozenset({"ineens", "opeens", "echt", "heel", "zo", "erg", "nu", "plots", "toch", "gewoon"})
+SIGN_WORDS = frozenset({"koorts", "verhoging", "rood", "warm", "dik", "gezwollen", "ziek", "benauwd", "kortademig",
+                        "tintelt", "tintelingen", "doof"})   # what "nee, maar wel ..." can half-confirm
 WANTING = frozenset({"wil", "willen", "wilt", "graag"})   # "nee, ik wil alleen weten ...": a wish, not a description
 MIN_WORDS_FOR_A_REQUEST = 5          # "nee, alleen een beetje stijf" explains the answer; longer may ask something
 REQUEST_AFTER_ANSWER = 0.5           # how clearly the rest must fit another intent to count as a request
@@ -364,6 +368,14 @@ class Nlu:
         sign = self._emergency_sign(text) or self._emergency_sign(self.correct(text))
         if sign is not None:
             return sign
+        result = self._classify(text)
+        if result.intent == EMERGENCY_INTENT and not _resolved_any(result):
+            # A carrier phrase without a sign in it ("mijn kuit is niet dik"): no emergency was named.
+            return Understanding("intent", FALLBACK, self._empty_slots(FALLBACK), confidence=result.confidence,
+                                 method="fallback")
+        return result
+
+    def _classify(self, text: str) -> Understanding:
         exact = self._exact(text) or self._exact(self.correct(text))
         if exact and _resolved(exact):
             return exact
@@ -388,14 +400,15 @@ class Nlu:
             return None
         name, type_name = next(iter(slots.items()))
         table = self.types.values.get(type_name, {})
-        words = text.split()
+        words = [w for w in text.split() if w not in SIGN_FILLERS]        # "ik hoest wel bloed op"
+        if "112" in words or "honderdtwaalf" in words:
+            words = ["bel", "het", "alarmnummer"]
         for size in range(min(len(words), 8), 0, -1):
             for start in range(len(words) - size + 1):
                 span = " ".join(words[start:start + size])
                 if span not in table:
                     continue
-                around = words[max(0, start - NEGATION_WINDOW):start] + words[start + size:start + size + NEGATION_WINDOW]
-                if NEGATIONS & set(around):
+                if _denied(words, start, start + size):
                     continue
                 fill = self._empty_slots(EMERGENCY_INTENT)
                 fill[name].value, fill[name].resolved, fill[name].id, fill[name].matched = span, table[span].name, table[span].id, True
@@ -410,7 +423,9 @@ class Nlu:
         words = text.split()
         if len(words) < 2 or words[0] not in self.answer_words:
             return None
-        if self.answer_words[words[0]] == "AMAZON.NoIntent" and "maar" in words and "wel" in words[words.index("maar"):]:
+        after_but = words[words.index("maar") + 1:] if "maar" in words else []
+        if (self.answer_words[words[0]] == "AMAZON.NoIntent" and "wel" in after_but
+                and SIGN_WORDS & set(after_but[after_but.index("wel"):])):
             # "nee, het is niet rood, maar ik heb wel koorts": part of the question holds, and a sign
             # half-confirmed counts as there (the hedge policy: toward yes is yes).
             return Understanding("intent", "AMAZON.YesIntent", {}, confidence=1.0, method="but yes")
@@ -596,6 +611,31 @@ class Nlu:
                 if span not in {"een", "de", "het"} and parse_number(span) is not None:
                     return span
         return None
+
+
+def _denied(words: list[str], start: int, end: int) -> bool:
+    """Whether the words around words[start:end] deny it, within its own clause: "benauwd ben ik niet"
+    and "ik ben niet benauwd" do; "nee, maar wel pijn op de borst" and "nee, en ik hoest bloed op" do
+    not (the answer word and what stands before "maar" or "en" belong to something else)."""
+    before: list[str] = []
+    for word in reversed(words[max(0, start - NEGATION_WINDOW):start]):
+        if word in CLAUSE_BREAKS:
+            break
+        before.append(word)
+    if before and before[0] == "wel":
+        return False
+    if start - len(before) == 0 and before and before[-1] in ("nee", "ja"):
+        before.pop()                      # the answer word at the start answers the question, not this
+    after: list[str] = []
+    for word in words[end:end + NEGATION_WINDOW]:
+        if word in CLAUSE_BREAKS:
+            break
+        after.append(word)
+    return bool(NEGATIONS & (set(before) | set(after)))
+
+
+def _resolved_any(understanding: Understanding) -> bool:
+    return any(f.matched for f in understanding.slots.values())
 
 
 def _resolved(understanding: Understanding) -> bool:

@@ -10,7 +10,6 @@ from ask_sdk_core.utils import is_intent_name
 from ask_sdk_model import Response
 
 from skill.voice import conversation as conv
-from skill.voice.conversation import ask, session
 from skill.voice.slots import resolved_id
 from skill.voice.speech import Speech
 
@@ -27,11 +26,4 @@ class OutOfScopeHandler(conv.ContentHandler):
         kind = resolved_id(handler_input, SLOT)
         phrase = self.content.phrases
         out = Speech().say(phrase(f"out_of_scope_{kind if kind in KINDS else 'body'}"))
-        last = session(handler_input).get(conv.LAST)
-        if (conv.awaiting(handler_input) or conv.pending_offer(handler_input)) and last and last.get("reprompt"):
-            # A question was open (triage, sporttest, an offer): ask it again; an answer still counts.
-            if conv.awaiting(handler_input):
-                conv.expect_answer(handler_input, conv.awaiting(handler_input))
-            question = last["reprompt"]
-            return ask(handler_input, out.extend(Speech.from_segments(question)), Speech.from_segments(question))
-        return ask(handler_input, out.say(phrase("out_of_scope_reprompt")), phrase("out_of_scope_reprompt"))
+        return conv.ask_again(handler_input, out, phrase("out_of_scope_reprompt"))

@@ -13,7 +13,7 @@ from ask_sdk_model import Response
 
 from skill.voice import conversation as conv
 from skill.voice.conversation import ask, close, session, trace
-from skill.voice.slots import resolved_id, spoken_value
+from skill.voice.slots import resolved_id
 from skill.voice.speech import Speech
 
 INTENT = "EmergencyIntent"
@@ -29,11 +29,10 @@ class EmergencyHandler(conv.ContentHandler):
         protocol = self.content.triage
         signs = protocol.emergency_signs
         sign_id = resolved_id(handler_input, SLOT)
-        if sign_id is None and spoken_value(handler_input, SLOT):
-            # The carrier phrase matched ("... wat moet ik doen") but the words are no sign we know:
-            # say what to do in an emergency, and keep listening instead of ending on 112.
-            phrase = self.content.phrases
-            return ask(handler_input, Speech().say(phrase("emergency_unsure")), phrase("anything_else_reprompt"))
+        if sign_id is None:
+            # A carrier phrase matched ("mijn kuit is dik en ...") but the words are no sign we know:
+            # say what to do in an emergency first, then ask again whatever was open.
+            return self._unsure(handler_input)
         sign = signs.get(sign_id or "") or signs[GENERAL]
         attrs = session(handler_input)
         for key in (conv.TOPIC, conv.OFFER, conv.MODE, "triage", "return_to_sport"):
@@ -42,3 +41,7 @@ class EmergencyHandler(conv.ContentHandler):
         out = Speech().say(sign.advice or protocol.advice["emergency"], sign.why,
                            self.content.phrases("emergency_end"))
         return close(handler_input, out)
+
+    def _unsure(self, handler_input: HandlerInput) -> Response:
+        phrase = self.content.phrases
+        return conv.ask_again(handler_input, Speech().say(phrase("emergency_unsure")), phrase("out_of_scope_reprompt"))

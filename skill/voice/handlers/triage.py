@@ -140,15 +140,18 @@ def outcome_speech(content: Content, result: Result, out: Speech | None = None) 
     outcome = protocol.outcomes[result.outcome]
     phrase = content.phrases
     out = out if out is not None else Speech()
-    out.paragraph(outcome.advice if outcome.advice and not result.unsure else protocol.advice[result.urgency])
+    own_advice = outcome.advice and not result.capped and result.urgency == result.rule.urgency
+    out.paragraph(outcome.advice if own_advice else protocol.advice[result.urgency])
     if result.capped:
         out.say(phrase("triage_capped"))
     elif result.unsure:
         out.say(phrase("triage_unsure"))
     if result.urgency == "emergency":
-        out.say(outcome.estimate, *outcome.steps)        # calling comes first: only an outcome's own safety net
+        if not result.capped:                            # never explain with what was not asked
+            out.say(outcome.estimate, *outcome.steps)    # calling comes first: only an outcome's own safety net
         return out.say(outcome.safety_net or "", phrase("triage_no_diagnosis"), phrase("emergency_end"))
-    out.paragraph(outcome.safety_net or protocol.safety_net[result.urgency])
+    own_net = outcome.safety_net and not result.capped
+    out.paragraph(outcome.safety_net if own_net else protocol.safety_net[result.urgency])
     return out.say(phrase("triage_no_diagnosis"), phrase("triage_details_offer"))
 
 
@@ -161,17 +164,21 @@ def speak_outcome(handler_input: HandlerInput, content: Content, result: Result,
     if result.urgency == "emergency":
         return close(handler_input, out)
     expect_answer(handler_input, OUTCOME)
-    set_offer(handler_input, "triage_details", outcome=result.outcome, urgency=result.urgency)
+    set_offer(handler_input, "triage_details", outcome=result.outcome, urgency=result.urgency, capped=result.capped)
     return ask(handler_input, out, content.phrases("triage_details_reprompt"))
 
 
-def speak_details(handler_input: HandlerInput, content: Content, outcome_id: str, urgency: str) -> Response:
-    """On request after the outcome: what it may be, the first steps, then the matching offer."""
+def speak_details(handler_input: HandlerInput, content: Content, outcome_id: str, urgency: str,
+                  capped: bool = False) -> Response:
+    """On request after the outcome: what it may be, the first steps, then the matching offer. After a
+    conversation the question limit cut short, nothing is said that was never asked."""
     protocol = content.triage
     outcome = protocol.outcomes.get(outcome_id)
     if outcome is None or urgency not in protocol.advice:
         return anything_else(handler_input, content)
     phrase = content.phrases
+    if capped:
+        return anything_else(handler_input, content, Speech().say(phrase("triage_capped_details")))
     out = Speech().paragraph(outcome.estimate)
     if outcome.steps:
         intro = phrase("triage_steps_intro") if urgency in ("self_care", "physio") else phrase("triage_steps_until")
@@ -219,7 +226,8 @@ def _start_offer(handler_input: HandlerInput, content: Content, offer: dict, acc
 @offer_handler("triage_details")
 def _details_offer(handler_input: HandlerInput, content: Content, offer: dict, accepted: bool) -> Response:
     if accepted:
-        return speak_details(handler_input, content, str(offer.get("outcome")), str(offer.get("urgency")))
+        return speak_details(handler_input, content, str(offer.get("outcome")), str(offer.get("urgency")),
+                             bool(offer.get("capped")))
     return anything_else(handler_input, content, okay=True)
 
 
@@ -310,8 +318,9 @@ class TriageControlHandler(_TriageHandler):
             return start(handler_input, self.content, Speech().say(phrase("triage_restart")))
         if name == "StartTriageIntent" and volunteered(handler_input, self.content):
             # "ik hoorde een knak", "mijn kuit is dik": information, taken as answers, never asked again.
+            # What was not answered yet, or a sign now told that an earlier "nee" or "weet ik niet" missed.
             told = {qid: value for qid, value in volunteered(handler_input, self.content).items()
-                    if qid not in state["answers"]}
+                    if qid not in state["answers"] or (value is True and state["answers"][qid] is not True)}
             state["answers"].update(told)
             if state["current"] in told:
                 state["asked"].append(state["current"])
