@@ -13,7 +13,7 @@ from typing import Any, Iterable, Mapping
 from num2words import num2words
 
 from skill.core.timing import speaking_seconds
-from skill.core.validation import Document, Problem, check_schema
+from skill.core.validation import Document, Problem, check_schema, check_text
 
 MAX_BLOCK_SECONDS = 240.0
 CUE_EVERY_SECONDS = 10            # longest silence without a cue: Alexa's own limit for one pause
@@ -174,7 +174,6 @@ def script_seconds(script: Iterable[Cue]) -> float:
 # ---------------------------------------------------------------- loading and validation
 
 def parse_coach(doc: Document) -> tuple[Coach | None, list[Problem]]:
-    from skill.core.content import check_text
 
     problems = check_schema(doc, "routines")
     if problems:

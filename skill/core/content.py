@@ -13,7 +13,8 @@ from pathlib import Path
 from typing import Any, Mapping
 
 from skill import paths
-from skill.core.validation import ContentError, Document, Problem, check_schema, load_document
+from skill.core.validation import (MAX_PART_CHARS, ContentError, Document, Problem, check_schema, check_text,  # noqa: F401
+                                   load_document)
 
 # The content ids the skill promises to answer (issue "core skill"). Editors may add topics;
 # these may not disappear.
@@ -132,17 +133,8 @@ PHRASES: dict[str, frozenset[str]] = {key: frozenset(names) for key, names in {
     "error_reprompt": (),
 }.items()}
 
-MAX_PART_CHARS = 600     # about 45 seconds of speech
 MAX_SHORT_SENTENCES = 2
 
-# Characters that would break SSML or that Alexa reads aloud oddly. Editors write "en", not "&".
-_UNSAFE = {
-    "<": "schrijf 'kleiner dan' of laat het weg",
-    ">": "schrijf 'groter dan' of laat het weg",
-    "&": "schrijf 'en'",
-    "\\": "laat de backslash weg",
-}
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 _SENTENCE_END = re.compile(r"[.!?](?:\s|$)")
 
 
@@ -202,32 +194,6 @@ class Content:
 
     def all_texts(self, topic_id: str) -> str:
         return " ".join(self.topics[topic_id].parts)
-
-
-def check_text(doc: Document, path: tuple, text: str, limit: int = MAX_PART_CHARS,
-               placeholders: frozenset[str] | None = None) -> list[Problem]:
-    """Checks every spoken text: SSML-safe characters, length, and (for phrases) placeholders."""
-    problems = []
-    for char, advice in _UNSAFE.items():
-        if char in text:
-            at = text.index(char)
-            problems.append(doc.problem(path, f"het teken '{char}' kan Alexa niet uitspreken ({advice}): ...{text[max(0, at - 20):at + 20]}..."))
-    if _CONTROL.search(text):
-        problems.append(doc.problem(path, "de tekst bevat een onzichtbaar stuurteken; typ de tekst opnieuw"))
-    if len(text) > limit:
-        problems.append(doc.problem(path, f"de tekst is {len(text)} tekens lang (ongeveer {round(len(text) / 13)} seconden); het maximum is {limit}. Verdeel hem over meer delen"))
-    try:
-        used = {name for _, name, _, _ in string.Formatter().parse(text) if name is not None}
-    except ValueError:
-        problems.append(doc.problem(path, "een losse { of } in de tekst; gebruik accolades alleen om een invulplek als {onderwerp} te maken"))
-        return problems
-    allowed = placeholders or frozenset()
-    for name in sorted(used - allowed):
-        hint = f"; toegestaan: {', '.join('{' + a + '}' for a in sorted(allowed))}" if allowed else "; hier zijn geen invulplekken toegestaan"
-        problems.append(doc.problem(path, f"onbekende invulplek {{{name}}}{hint}"))
-    for name in sorted(allowed - used):
-        problems.append(doc.problem(path, f"de invulplek {{{name}}} ontbreekt in de tekst"))
-    return problems
 
 
 def _parse_topics(doc: Document) -> tuple[dict[str, Topic], list[Problem]]:

@@ -4,7 +4,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Iterable
 
-from skill.core.validation import Document, Problem, check_schema
+from skill.core.validation import Document, Problem, check_schema, check_text
 
 
 @dataclass(frozen=True)
@@ -30,7 +30,6 @@ class ReturnToSport:
 
 
 def parse_return_to_sport(doc: Document, routine_ids: Iterable[str] | None) -> tuple[ReturnToSport | None, list[Problem]]:
-    from skill.core.content import check_text
 
     problems = check_schema(doc, "return_to_sport")
     if problems:

@@ -19,7 +19,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any, Iterable, Mapping
 
-from skill.core.validation import Document, Problem, check_schema
+from skill.core.validation import Document, Problem, check_schema, check_text
 
 URGENCIES = ("self_care", "physio", "doctor_soon", "doctor_today", "emergency")   # least to most urgent
 RANK = {code: i for i, code in enumerate(URGENCIES)}
@@ -343,7 +343,6 @@ def _condition(doc: Document, path: tuple, question_id: str, raw: Any, questions
 
 def parse_protocol(doc: Document, topic_ids: Iterable[str] = (), routine_ids: Iterable[str] | None = None
                    ) -> tuple[Protocol | None, list[Problem]]:
-    from skill.core.content import check_text
 
     problems = check_schema(doc, "triage")
     if problems:

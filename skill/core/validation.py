@@ -9,6 +9,7 @@ from __future__ import annotations
 import difflib
 import json
 import re
+import string
 from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib import resources
@@ -303,3 +304,42 @@ def _describe(value: Any) -> str:
     if isinstance(value, dict):
         return "een blok met sleutels"
     return type(value).__name__
+
+
+# ---------------------------------------------------------------- spoken text, shared by every content file
+
+MAX_PART_CHARS = 600     # about 45 seconds of speech
+
+# Characters that would break SSML or that Alexa reads aloud oddly. Editors write "en", not "&".
+_UNSAFE = {
+    "<": "schrijf 'kleiner dan' of laat het weg",
+    ">": "schrijf 'groter dan' of laat het weg",
+    "&": "schrijf 'en'",
+    "\\": "laat de backslash weg",
+}
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+def check_text(doc: Document, path: tuple, text: str, limit: int = MAX_PART_CHARS,
+               placeholders: frozenset[str] | None = None) -> list[Problem]:
+    """Checks every spoken text: SSML-safe characters, length, and (for phrases) placeholders."""
+    problems = []
+    for char, advice in _UNSAFE.items():
+        if char in text:
+            at = text.index(char)
+            problems.append(doc.problem(path, f"het teken '{char}' kan Alexa niet uitspreken ({advice}): ...{text[max(0, at - 20):at + 20]}..."))
+    if _CONTROL.search(text):
+        problems.append(doc.problem(path, "de tekst bevat een onzichtbaar stuurteken; typ de tekst opnieuw"))
+    if len(text) > limit:
+        problems.append(doc.problem(path, f"de tekst is {len(text)} tekens lang (ongeveer {round(len(text) / 13)} seconden); het maximum is {limit}. Verdeel hem over meer delen"))
+    try:
+        used = {name for _, name, _, _ in string.Formatter().parse(text) if name is not None}
+    except ValueError:
+        problems.append(doc.problem(path, "een losse { of } in de tekst; gebruik accolades alleen om een invulplek als {onderwerp} te maken"))
+        return problems
+    allowed = placeholders or frozenset()
+    for name in sorted(used - allowed):
+        hint = f"; toegestaan: {', '.join('{' + a + '}' for a in sorted(allowed))}" if allowed else "; hier zijn geen invulplekken toegestaan"
+        problems.append(doc.problem(path, f"onbekende invulplek {{{name}}}{hint}"))
+    for name in sorted(allowed - used):
+        problems.append(doc.problem(path, f"de invulplek {{{name}}} ontbreekt in de tekst"))
+    return problems
