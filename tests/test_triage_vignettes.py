@@ -23,7 +23,6 @@ VIGNETTES = vignettes.load("team")
 # exact, 2 over-, 1 under-triaged, 20 not understood to the end (hedges, ages, answers with an
 # explanation). After the understanding fixes: 44 of 44 exact.
 BLIND = vignettes.load("blind")
-QUESTION_COUNTS: dict[str, int] = {}
 TEAM_ADDED = ("Man (61), rood en warm bovenbeen met verhoging, nu ook kortademig",
               "Vrouw (39) na een keizersnede, warm dik bovenbeen en pijn bij het ademen",
               "Hockeyer (34), zitbot doet pijn en hij loopt mank, geen knak",
@@ -42,11 +41,23 @@ def run_vignette(skill, nlu, vignette) -> tuple[dict, list[str], Simulator]:
     return played.triage, played.asked, played.sim
 
 
+_PLAYED: dict[tuple[int, str], vignettes.Played] = {}
+
+
+def _played(skill, nlu, vignette) -> vignettes.Played:
+    """Each vignette played once per skill in this module: the per-vignette tests and the tests over
+    the whole set (exactness, median, coverage) read the same conversation."""
+    key = (id(skill), vignette["name"])
+    if key not in _PLAYED:
+        _PLAYED[key] = vignettes.play(skill, nlu, _protocol(), vignette, each_turn=assert_response_rules)
+    return _PLAYED[key]
+
+
 @pytest.mark.parametrize("vignette", VIGNETTES, ids=[v["name"] for v in VIGNETTES])
 def test_vignette(skill, nlu, vignette):
-    triage, asked, sim = run_vignette(skill, nlu, vignette)
+    played = _played(skill, nlu, vignette)
+    triage, asked, sim = played.triage, played.asked, played.sim
     expected = vignette["expect"]
-    QUESTION_COUNTS[vignette["name"]] = len(asked)
     assert len(asked) <= 8, f"{len(asked)} questions: {asked}"
     assert len(set(asked)) == len(asked), f"a question was asked twice: {asked}"
     if vignette.get("red_flag"):
@@ -65,14 +76,15 @@ def test_vignette(skill, nlu, vignette):
 
 @pytest.mark.parametrize("vignette", BLIND, ids=[v["name"] for v in BLIND])
 def test_blind_vignette_is_never_under_triaged(skill, nlu, vignette):
-    triage, asked, sim = run_vignette(skill, nlu, vignette)
+    played = _played(skill, nlu, vignette)
+    triage, asked = played.triage, played.asked
     assert len(asked) <= 8, f"{len(asked)} questions: {asked}"
     assert RANK[triage["urgency"]] >= RANK[vignette["expect"]["urgency"]], \
         f"under-triaged: {triage}, expected {vignette['expect']['urgency']} (asked {asked})"
 
 
 def test_blind_vignettes_mostly_get_the_clinicians_urgency(skill, nlu):
-    exact = sum(run_vignette(skill, nlu, v)[0]["urgency"] == v["expect"]["urgency"] for v in BLIND)
+    exact = sum(_played(skill, nlu, v).triage["urgency"] == v["expect"]["urgency"] for v in BLIND)
     assert exact / len(BLIND) >= 0.9, f"{exact} of {len(BLIND)} exact"
 
 
@@ -88,7 +100,7 @@ def test_median_number_of_questions_is_at_most_seven(skill, nlu):
     """The reviewed protocol asks calf and thigh apart and adds weakness, blood thinners and night pain:
     a sprint strain with no warning sign now takes 8 questions and the median over all vignettes is 7
     (it was 6 before the review). The cap of 8 holds by construction."""
-    counts = [len(run_vignette(skill, nlu, v)[1]) for v in VIGNETTES + BLIND]
+    counts = [len(_played(skill, nlu, v).asked) for v in VIGNETTES + BLIND]
     assert max(counts) <= 8
     assert statistics.median(counts) <= 7, f"median {statistics.median(counts)}"
 
@@ -101,7 +113,7 @@ def test_every_rule_and_red_flag_has_two_vignettes_in_different_words(skill, nlu
     one of them answers in other words than a bare ja, nee or weet ik niet."""
     decided: dict[str, list[dict]] = {}
     for vignette in VIGNETTES + BLIND:
-        played = vignettes.play(skill, nlu, content.triage, vignette)
+        played = _played(skill, nlu, vignette)
         rule = played.decided_by
         decided.setdefault(rule, []).append(vignette)
         for flag in played.triage["red_flags"][:1]:

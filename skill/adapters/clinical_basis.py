@@ -14,7 +14,7 @@ from pathlib import Path
 from skill.adapters.simulator import vignettes
 from skill.adapters.simulator.nlu import default_nlu
 from skill.core.content import Content, load_content
-from skill.core.triage import Protocol
+from skill.core.triage import Protocol, show_answer
 
 URGENCY_NL = {
     "emergency": "nu 112 / spoedeisende hulp",
@@ -87,7 +87,7 @@ def render(content: Content, played: dict[str, list["Case"]]) -> str:
               "Deze antwoorden vult de skill alvast in; de vraag wordt dan niet meer gesteld.", "",
               "| klacht | ingevulde antwoorden |", "|---|---|"]
     for sign, answers in protocol.volunteered.items():
-        shown = ", ".join(f"{q} = {_show(v)}" for q, v in answers.items())
+        shown = ", ".join(f"{q} = {show_answer(v)}" for q, v in answers.items())
         lines.append(f"| {sign} | {shown} |")
     counts = [c.questions for cases in played.values() for c in cases]
     blind = sum(1 for cases in played.values() for c in cases if c.kind == "blind")
@@ -97,10 +97,6 @@ def render(content: Content, played: dict[str, list["Case"]]) -> str:
               f"- Aantal vragen per vignet: mediaan {statistics.median(counts):g}, hoogstens {max(counts)}.",
               ""]
     return "\n".join(lines)
-
-
-def _show(value) -> str:
-    return {True: "ja", False: "nee"}.get(value, str(value)) if isinstance(value, bool) else str(value)
 
 
 @dataclass(frozen=True)

@@ -567,7 +567,7 @@ def _check_paths(doc: Document, protocol: Protocol, order: list[str]) -> list[Pr
         if len(longest) > protocol.max_questions:
             break
     if len(longest) > protocol.max_questions:
-        shown = ", ".join(f"{q}={_show(v)}" for q, v in longest)
+        shown = ", ".join(f"{q}={show_answer(v)}" for q, v in longest)
         problems.append(doc.problem(("questions",), f"een gesprek kan {len(longest)} vragen lang worden (maximaal {protocol.max_questions}): {shown}"))
     for i, outcome_id in enumerate(protocol.outcomes):
         if outcome_id not in reached and not problems:
@@ -578,7 +578,8 @@ def _check_paths(doc: Document, protocol: Protocol, order: list[str]) -> list[Pr
     return problems
 
 
-def _show(value: Answer) -> str:
+def show_answer(value: Answer) -> str:
+    """An answer as an editor reads it: ja, nee, weet niet, a choice id or a number."""
     if value is True:
         return "ja"
     if value is False:

@@ -33,7 +33,7 @@ class EmergencyHandler(conv.ContentHandler):
             # A carrier phrase matched ("mijn kuit is dik en ...") but the words are no sign we know:
             # say what to do in an emergency first, then ask again whatever was open.
             return self._unsure(handler_input)
-        sign = signs.get(sign_id or "") or signs[GENERAL]
+        sign = signs.get(sign_id) or signs[GENERAL]
         attrs = session(handler_input)
         for key in (conv.TOPIC, conv.OFFER, conv.MODE, "triage", "return_to_sport"):
             attrs.pop(key, None)          # whatever was going on, the answers are not needed any more

@@ -316,10 +316,11 @@ class TriageControlHandler(_TriageHandler):
             return ask_current(handler_input, self.content, Speech().say(phrase("triage_back")))
         if name == "AMAZON.StartOverIntent":
             return start(handler_input, self.content, Speech().say(phrase("triage_restart")))
-        if name == "StartTriageIntent" and volunteered(handler_input, self.content):
+        told = volunteered(handler_input, self.content) if name == "StartTriageIntent" else {}
+        if told:
             # "ik hoorde een knak", "mijn kuit is dik": information, taken as answers, never asked again.
             # What was not answered yet, or a sign now told that an earlier "nee" or "weet ik niet" missed.
-            told = {qid: value for qid, value in volunteered(handler_input, self.content).items()
+            told = {qid: value for qid, value in told.items()
                     if qid not in state["answers"] or (value is True and state["answers"][qid] is not True)}
             state["answers"].update(told)
             if state["current"] in told:
