@@ -267,7 +267,7 @@ def test_across_sessions_the_listener_names_the_phase_and_the_part(store, sim_fo
     assert turn.intent == "StartRoutineIntent"
     assert f"Onderdeel drie: {blocks[2].title}" in turn.speech
     assert blocks[0].exercises[0].normal.instruction not in turn.speech
-    assert "Let op je pijn" in turn.speech                # the pain rule, also when starting later on
+    assert "Zeg dan makkelijker, of stop" in turn.speech                # the pain rule, also when starting later on
     assert_response_rules(turn)
 
 

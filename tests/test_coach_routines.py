@@ -115,5 +115,5 @@ def test_a_comma_inside_flow_braces_is_explained(broken):
 
 
 def test_a_routine_of_its_own_pain_rule_is_checked_like_the_general_one(broken):
-    assert_reported(broken("    pain_rule: >-\n      Let op je pijn. In deze fase", "    pain_rule: >-\n      Let op je pijn & in deze fase"),
+    assert_reported(broken("    pain_rule: >-\n      Alles gaat pijnvrij. Doet", "    pain_rule: >-\n      Alles gaat pijnvrij & doet"),
                     "content/routines.yaml, regel", ".pain_rule", "schrijf 'en'")

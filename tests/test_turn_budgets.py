@@ -1,5 +1,5 @@
 """Turn budgets, in spoken seconds at the skill's own rate (skill.core.timing): the welcome, the
-disclaimer, help and every reprompt. (The coach's introduction is not yet within its 12 s.)"""
+disclaimer, help, every reprompt, and what the coach says before the first exercise starts."""
 from __future__ import annotations
 
 import pytest
@@ -8,7 +8,7 @@ from skill.core.content import PHRASES
 from skill.core.timing import speaking_seconds
 from skill.voice.speech import Speech
 
-WELCOME_FIRST, WELCOME_BACK, DISCLAIMER, HELP, REPROMPT = 10, 5, 5, 15, 10
+WELCOME_FIRST, WELCOME_BACK, DISCLAIMER, HELP, REPROMPT, COACH_INTRO = 10, 5, 5, 15, 10, 12
 
 
 def spoken(text: str) -> float:
@@ -45,3 +45,22 @@ def test_help(content):
 @pytest.mark.parametrize("key", sorted(k for k in PHRASES if "reprompt" in k))
 def test_every_reprompt(content, key):
     assert spoken(phrase(content, key)) <= REPROMPT
+
+
+START = {"warmup": "start de warming-up", "cooldown": "start de cooling-down", "rehab_1": "doe revalidatie fase één",
+         "rehab_2": "doe revalidatie fase twee", "rehab_3": "doe revalidatie fase drie"}
+
+
+@pytest.mark.parametrize("routine_id", sorted(START))
+def test_the_coach_intro_before_the_first_exercise(content, sim, routine_id):
+    """From the start of the answer to the first exercise's name: the introduction, the pain rule
+    and the first part's title, as the listener hears them after the welcome."""
+    assert set(START) == set(content.coach.routines), "every routine has a way to start it here"
+    sim.launch()
+    turn = sim.say(START[routine_id])
+    assert turn.coach and turn.coach["routine"] == routine_id, turn.speech[:200]
+    first_exercise_at = turn.session_attributes["coach"]["offsets"][0]
+    routine = content.coach.routine(routine_id)
+    heard = spoken(" ".join([routine.intro, content.coach.pain_rule_for(routine)]))
+    assert heard < first_exercise_at, "the intro and the pain rule come before the first exercise"
+    assert first_exercise_at <= COACH_INTRO, turn.speech[:300]

@@ -80,7 +80,7 @@ PHRASES: dict[str, frozenset[str]] = {key: frozenset(names) for key, names in {
     "triage_back_to_question": (),
     "triage_goodbye": (),
     "triage_not_understood": (),
-    "triage_offer_stop": (),
+    "triage_counted_unknown": (),
     "triage_offer_resume": (),
     "welcome_back": (),
     "memory_unavailable": (),

@@ -149,15 +149,18 @@ def close(handler_input: HandlerInput, speech: Speech) -> Response:
     return reply(handler_input, speech, None, end=True)
 
 
-def ask_again(handler_input: HandlerInput, lead: Speech, otherwise: str) -> Response:
+def ask_again(handler_input: HandlerInput, lead: Speech, otherwise: str, offer: str | None = None) -> Response:
     """After something said in between: the question that was open (triage, sporttest, an offer) is
-    asked again and still counts; with none open, `otherwise` is asked."""
+    asked again and still counts; with none open, `otherwise` is asked, as the yes/no `offer` when
+    given ("Wil je iets weten over je hamstring?": "nee" then ends politely)."""
     last = session(handler_input).get(LAST)
     if (awaiting(handler_input) or pending_offer(handler_input)) and last and last.get("reprompt"):
         if awaiting(handler_input):
             expect_answer(handler_input, awaiting(handler_input))
         question = last["reprompt"]
         return ask(handler_input, lead.extend(Speech.from_segments(question)), Speech.from_segments(question))
+    if offer and not session(handler_input).get(MODE):
+        set_offer(handler_input, offer)
     return ask(handler_input, lead.say(otherwise), otherwise)
 
 

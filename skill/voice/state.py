@@ -110,7 +110,7 @@ def _offer(value: Any, content: Content) -> bool:
     if kind == "start_routine":
         return (set(details) <= {"routine", "then_topic"} and details.get("routine") in content.coach.routines
                 and details.get("then_topic") in (None, *content.topics))
-    if kind in ("start_triage", "resume_triage", "triage_stop", "resume_routine", "delete_data", "start_check"):
+    if kind in ("start_triage", "resume_triage", "resume_routine", "delete_data", "start_check"):
         return not details
     # An offer kind added later: registered with conversation.offer_handler, and only a few short
     # ids or small numbers as details, so it cannot carry text or bulk.

@@ -62,9 +62,28 @@ CLAUSE_BREAKS = frozenset({"maar", "en", "want", "of", "wel"})
 SIGN_FILLERS = frozenset({"ineens", "opeens", "echt", "heel", "zo", "erg", "nu", "plots", "toch", "gewoon"})
 SIGN_WORDS = frozenset({"koorts", "verhoging", "rood", "warm", "dik", "gezwollen", "ziek", "benauwd", "kortademig",
                         "tintelt", "tintelingen", "doof"})   # what "nee, maar wel ..." can half-confirm
-WANTING = frozenset({"wil", "willen", "wilt", "graag"})   # "nee, ik wil alleen weten ...": a wish, not a description
+WANTING = frozenset({"wil", "willen", "wilt", "graag", "wilde", "vraag", "vraagje", "vragen"})   # a wish, not a description
+DOING = frozenset({"doe", "doen", "start", "begin", "starten", "beginnen"})   # "nee, doe maar de warming-up"
+ANSWER_INTENTS = frozenset({"AMAZON.YesIntent", "AMAZON.NoIntent"})
+OUT_OF_SCOPE_INTENT = "OutOfScopeIntent"
+NEAR_WORDS = frozenset({"achter", "achterin", "boven", "onder", "tot", "bij", "naar", "rond", "langs", "richting"})
+CLOSING_WORDS = frozenset({"doei", "dooei", "tot ziens", "stop", "stop maar", "houdoe", "later", "de mazzel"})
+HAMSTRING_WORDS = frozenset({"hamstring", "hamstrings", "bovenbeen", "dij", "dijbeen", "bil", "billen", "zitbot",
+                             "hammie", "hammies", "achterkant"})
+# Body parts that are never the hamstring (the foot and the calf are part of its questions).
+OUTSIDE_BODY_SPANS = frozenset({
+    "knie", "mijn knie", "haar knie", "zijn knie", "mijn knieen", "knieschijf", "mijn knieschijf", "knieband",
+    "mijn knieband", "mijn kniebanden", "rug", "mijn rug", "onderrug", "mijn onderrug", "lage rug", "spit",
+    "spit in mijn onderrug", "schouder", "mijn schouder", "enkel", "mijn enkel", "nek", "mijn nek", "mijn arm",
+    "mijn pols", "lies", "mijn lies", "kuitkramp", "kuitkrampen", "kramp in mijn kuit", "kramp in haar kuit",
+    "kramp in zijn kuit", "een kramp in mijn kuit", "nachtelijke kramp", "mijn elleboog", "mijn hoofd", "hoofdpijn",
+    "mijn scheenbeen", "scheenbeenvliesontsteking", "mijn achillespees", "achillespees", "hielspoor", "mijn hiel",
+    "voorkant van mijn bovenbeen", "de voorkant van mijn bovenbeen"})
+# How a spoken question starts when it has no question word: "mag ik", "kan ik", "is het", "helpt ...".
+QUESTION_STARTS = frozenset({"mag", "kan", "moet", "mogen", "kunnen", "moeten", "zal", "zou", "is", "helpt", "werkt",
+                             "heeft", "hebben", "ben"})
 MIN_WORDS_FOR_A_REQUEST = 5          # "nee, alleen een beetje stijf" explains the answer; longer may ask something
-REQUEST_AFTER_ANSWER = 0.5           # how clearly the rest must fit another intent to count as a request
+REQUEST_AFTER_ANSWER = 0.3           # how clearly the rest must fit another intent to count as a request
 # What may follow "ja" or "nee" as its explanation rather than as a request of its own: "ja, al twee weken".
 EXPLANATIONS = frozenset({"DurationAnswerIntent", "NumberAnswerIntent", "ChoiceAnswerIntent", "DontKnowIntent"})
 
@@ -81,7 +100,14 @@ def normalize(text: str) -> str:
     words = [CONTRACTIONS.get(word, word) for word in text.split()]
     text = " ".join(words)
     text = re.sub(r"\b(of zo|ofzo|zo ongeveer)$", "", text)          # "zes of zo": a hedge, not content
+    text = re.sub(r"\b(fase|onderdeel|deel) een\b", r"\1 1", text)   # "fase een": Alexa hears "fase 1"
     return " ".join(text.split())
+
+
+def _asks(text: str) -> bool:
+    """A question of at least four words: a question word anywhere, or a verb first ("mag ik ...")."""
+    words = text.split()
+    return len(words) >= 4 and (words[0] in QUESTION_STARTS or any(w in QUESTION_WORDS for w in words))
 
 
 def drop_fillers(text: str) -> str:
@@ -368,7 +394,18 @@ class Nlu:
         sign = self._emergency_sign(text) or self._emergency_sign(self.correct(text))
         if sign is not None:
             return sign
+        closing = self._closing(text)
+        if closing is not None:
+            return closing
+        outside = self._out_of_scope(text)
+        if outside is not None:
+            return outside
         result = self._classify(text)
+        if result.intent in ANSWER_INTENTS and result.method == "similar":
+            # "mijn kuit is heel dik, rood en warm": a complaint told, not a bare yes or no.
+            told = self._complaint(text)
+            if told is not None:
+                return told
         if result.intent == EMERGENCY_INTENT and not _resolved_any(result):
             # A carrier phrase without a sign in it ("mijn kuit is niet dik"): no emergency was named.
             return Understanding("intent", FALLBACK, self._empty_slots(FALLBACK), confidence=result.confidence,
@@ -383,6 +420,12 @@ class Nlu:
         if answer is not None and exact is None:
             return answer
         similar = self._similar(self.correct(text))
+        if similar.intent in ANSWER_INTENTS and _asks(text):
+            # "mag ik dan wel een beetje blijven fietsen": a question that shares a hedge with the
+            # answers ("een beetje") asks something; it is not a yes.
+            other = self._similar(self.correct(text), exclude=ANSWER_INTENTS)
+            if other.intent != FALLBACK:
+                similar = other
         if exact and similar.intent in (exact.intent, FALLBACK):
             return exact           # a carrier phrase with a value the type does not know, as Alexa sends it
         if exact is None or similar.confidence >= STRONG:
@@ -415,6 +458,55 @@ class Nlu:
                 return Understanding("intent", EMERGENCY_INTENT, fill, confidence=1.0, method="emergency sign")
         return None
 
+    def _closing(self, text: str) -> Understanding | None:
+        """"nee dat was het doei", "oke dan bel ik de huisarts wel stop": a goodbye at the end of a
+        sentence ends the session, as the model's StopIntent samples "doei" and "tot ziens" mean."""
+        words = text.split()
+        if len(words) < 2 or _asks(text):
+            return None
+        if words[-1] in CLOSING_WORDS or " ".join(words[-2:]) in CLOSING_WORDS:
+            return Understanding("intent", "AMAZON.StopIntent", {}, confidence=1.0, method="closing")
+        return None
+
+    def _out_of_scope(self, text: str) -> Understanding | None:
+        """A body part, medicine or tape named anywhere ("nee, ik wil iets vragen over mijn knie"): the
+        skill says what it covers. Not the back of the knee, and not when the hamstring is named too."""
+        slots = self.intent_slots.get(OUT_OF_SCOPE_INTENT)
+        if not slots:
+            return None
+        words = text.split()
+        if HAMSTRING_WORDS & set(words) or any(w.startswith(("hamstring", "knieholte")) for w in words):
+            return None
+        name, type_name = next(iter(slots.items()))
+        table = self.types.values.get(type_name, {})
+        for size in range(min(len(words), 6), 0, -1):
+            for start in range(len(words) - size + 1):
+                span = " ".join(words[start:start + size])
+                value = table.get(span)
+                if value is None or (value.id == "body" and span not in OUTSIDE_BODY_SPANS):
+                    continue
+                before = [w for w in words[max(0, start - 2):start] if w not in ARTICLES | {"haar", "zijn"}]
+                if before and before[-1] in NEAR_WORDS:
+                    continue          # "achter mijn knie", "het blijft boven mijn knie": where the hamstring pain is
+                if _denied(words, start, start + size):
+                    continue          # "nee, ik gebruik geen medicijnen"
+                fill = self._empty_slots(OUT_OF_SCOPE_INTENT)
+                fill[name].value, fill[name].resolved, fill[name].id, fill[name].matched = span, value.name, value.id, True
+                return Understanding("intent", OUT_OF_SCOPE_INTENT, fill, confidence=1.0, method="out of scope")
+        return None
+
+    def _complaint(self, text: str) -> Understanding | None:
+        slots = self.intent_slots.get("StartTriageIntent")
+        if not slots or NEGATIONS & set(text.split()):
+            return None
+        name, type_name = next(iter(slots.items()))
+        hit = self.types.find_in(type_name, text, fuzzy=False)
+        if hit is None:
+            return None
+        fill = self._empty_slots("StartTriageIntent")
+        fill[name].value, fill[name].resolved, fill[name].id, fill[name].matched = hit[0], hit[1].name, hit[1].id, True
+        return Understanding("intent", "StartTriageIntent", fill, confidence=1.0, method="complaint")
+
     def _yes_no_first(self, text: str) -> Understanding | None:
         """"ja, ik ben benauwd", "nee, alleen in mijn bovenbeen": an answer word first, then an explanation.
 
@@ -435,11 +527,12 @@ class Nlu:
             # "ja, ik gebruik sintrom", "ja, ik ben benauwd": the rest says more than the answer word.
             return request if any(f.value for f in request.slots.values()) or request.intent == "EmergencyIntent" else None
         rest = " ".join(words[1:])
-        asks = any(w in QUESTION_WORDS or w in WANTING for w in words[1:])
+        asks = any(w in QUESTION_WORDS or w in WANTING or w in DOING for w in words[1:])
         if request is None and len(words) > MIN_WORDS_FOR_A_REQUEST and asks:
-            # "nee, ik wil alleen weten hoe lang herstel duurt": a request of its own after the answer word.
-            similar = self._similar(self.correct(rest))
-            if (similar.intent not in {FALLBACK, "AMAZON.YesIntent", "AMAZON.NoIntent"} | EXPLANATIONS
+            # "nee, ik wil alleen weten hoe lang herstel duurt", "nee, doe maar meteen de warming-up":
+            # a request of its own after the answer word. A complaint told after "nee" stays the answer.
+            similar = self._similar(self.correct(rest), exclude=ANSWER_INTENTS)
+            if (similar.intent not in {FALLBACK, "StartTriageIntent"} | EXPLANATIONS
                     and similar.confidence >= REQUEST_AFTER_ANSWER):
                 return similar
         return Understanding("intent", self.answer_words[words[0]], {}, confidence=1.0, method="answer word")
@@ -545,7 +638,7 @@ class Nlu:
     def _empty_slots(self, intent: str) -> dict[str, SlotFill]:
         return {name: SlotFill(name, type=type_name) for name, type_name in self.intent_slots.get(intent, {}).items()}
 
-    def _similar(self, text: str) -> Understanding:
+    def _similar(self, text: str, exclude: frozenset[str] = frozenset()) -> Understanding:
         # Variant of the utterance with recognised slot values replaced by placeholders, so that
         # "vertel iets over massage" is compared with "vertel iets over {onderwerp}".
         found: dict[str, tuple[str, SlotValue | None, str]] = {}
@@ -572,6 +665,8 @@ class Nlu:
         slot_vec = self._vector(self._placeholders(variant)) if variant != text else plain_vec
         per_intent: dict[str, list[float]] = defaultdict(list)
         for sample in self.samples:
+            if sample.intent in exclude:
+                continue
             usable = all(s in found for s in sample.slots)
             vec = slot_vec if sample.slots and usable else plain_vec
             score = sum(w * sample.vector.get(f, 0.0) for f, w in vec.items())

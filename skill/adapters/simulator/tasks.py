@@ -14,6 +14,7 @@ played through the simulator (a new session starts by itself after the skill clo
 from __future__ import annotations
 
 import sys
+import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, IO
@@ -83,11 +84,15 @@ def play(skill, nlu, conversation: dict[str, Any]) -> Outcome:
 def run_tasks(path: Path, skill=None, nlu=None, *, min_success: float | None = None, out: IO[str] = sys.stdout,
               show_misses: bool = True) -> int:
     from skill.adapters.simulator.nlu import default_nlu
+    from skill.adapters.storage import SqlitePersistenceAdapter
     from skill.voice.app import build_skill
-    skill = skill or build_skill()
     nlu = nlu or default_nlu()
     conversations = load(path)
-    outcomes = [play(skill, nlu, c) for c in conversations]
+    with tempfile.TemporaryDirectory() as scratch:
+        # The coach remembers positions as it does for a real listener: in a store of its own, so the
+        # evaluation never touches `make chat`'s. Each conversation is a listener of its own.
+        skill = skill or build_skill(persistence_adapter=SqlitePersistenceAdapter(Path(scratch) / "tasks.sqlite"))
+        outcomes = [play(skill, nlu, c) for c in conversations]
     reached = sum(o.reached for o in outcomes)
     turns = sum(len(c["turns"]) for c in conversations)
     rate = reached / len(outcomes)

@@ -26,4 +26,4 @@ class OutOfScopeHandler(conv.ContentHandler):
         kind = resolved_id(handler_input, SLOT)
         phrase = self.content.phrases
         out = Speech().say(phrase(f"out_of_scope_{kind if kind in KINDS else 'body'}"))
-        return conv.ask_again(handler_input, out, phrase("out_of_scope_reprompt"))
+        return conv.ask_again(handler_input, out, phrase("out_of_scope_reprompt"), offer="anything_else")

@@ -419,8 +419,15 @@ class ResumeRoutineHandler(_CoachHandler):
     def can_handle(self, handler_input: HandlerInput) -> bool:
         if is_intent_name("ResumeRoutineIntent")(handler_input):
             return True
-        return (is_intent_name("AMAZON.ResumeIntent")(handler_input) and not in_coach(handler_input)
-                and not session(handler_input).get(conv.MODE) and conv.pending_offer(handler_input) is None)
+        idle = (not in_coach(handler_input) and not session(handler_input).get(conv.MODE)
+                and conv.pending_offer(handler_input) is None)
+        if not idle:
+            return False
+        if is_intent_name("AMAZON.ResumeIntent")(handler_input):
+            return True
+        # "verder" or "ga verder" with nothing else under way: the paused routine, when there is one
+        # (after "pauze", or when silence closed the session); otherwise "niets om mee verder te gaan".
+        return is_intent_name("AMAZON.NextIntent")(handler_input) and _position(handler_input, self.content) is not None
 
     def handle(self, handler_input: HandlerInput) -> Response:
         wanted = resolved_id(handler_input, "routine")

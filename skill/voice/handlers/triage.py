@@ -238,14 +238,6 @@ def _resume_offer(handler_input: HandlerInput, content: Content, offer: dict, ac
     return _stopped(handler_input, content)
 
 
-@offer_handler("triage_stop")
-def _stop_offer(handler_input: HandlerInput, content: Content, offer: dict, accepted: bool) -> Response:
-    if accepted or not in_triage(handler_input):
-        return _stopped(handler_input, content)
-    _state(handler_input)["misses"] = 0
-    return ask_current(handler_input, content, Speech(), with_examples=True)
-
-
 def _stopped(handler_input: HandlerInput, content: Content) -> Response:
     out = wrap_up(handler_input, content)
     return anything_else(handler_input, content, out.say(content.phrases("triage_stopped")))
@@ -369,9 +361,12 @@ class TriageAnswerHandler(_TriageHandler):
             if state["misses"] == 1:
                 return ask_current(handler_input, self.content, Speech().say(phrase("triage_not_understood")),
                                    with_examples=True)
-            set_offer(handler_input, "triage_stop")
-            expect_answer(handler_input, QUESTION)        # the question stays open: an answer still counts
-            return ask(handler_input, Speech().say(phrase("triage_offer_stop")), phrase("triage_offer_stop"))
+            # A second miss: counted as "weet ik niet", which never lowers the urgency, and on to the
+            # next question. Offering to stop here made people give up halfway.
+            state["misses"] = 0
+            state["answers"][question.id] = UNKNOWN
+            state["asked"].append(question.id)
+            return advance(handler_input, self.content, Speech().say(phrase("triage_counted_unknown")))
         state["answers"][question.id] = answer
         state["asked"].append(question.id)
         return advance(handler_input, self.content, Speech())
