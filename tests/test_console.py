@@ -177,3 +177,44 @@ def test_the_routines_page_shows_each_block_as_the_coach_times_it(console_app, c
             seconds = (speaking_seconds(coach.cue("block_start", nummer=number, titel=block.title))
                        + sum(script_seconds(coach.exercise_script(e)) for e in block.exercises))
             assert f"Onderdeel {number}: {escape(block.title)} <span class=\"muted\">· {round(seconds, 1)} s" in page
+
+
+def test_the_chat_says_when_content_changed_since_the_start(skill, tmp_path, monkeypatch):
+    copy = tmp_path / "content"
+    shutil.copytree(paths.content_dir(), copy)
+    monkeypatch.setenv("HAMSTRING_CONSOLE", "1")
+    monkeypatch.setenv("HAMSTRING_CONTENT_DIR", str(copy))
+    client = create_app(skill).test_client()
+    session = _start(client)
+    assert session["content_changed"] is False
+    phrases = copy / "phrases.yaml"
+    phrases.write_text(phrases.read_text(encoding="utf-8") + "\n# een opmerking van de redactie\n", encoding="utf-8")
+    assert _say(client, session["session"], "help")["content_changed"] is True
+
+
+def test_the_full_check_runs_beside_the_pages_and_names_file_and_line(console_app, broken_copy, monkeypatch):
+    """`hamstring-skill check` as a whole runs in a child process; its findings reach /console/api/check."""
+    import time
+    import json
+    broken_copy("routines.yaml", "title: de warming-up", "title: ''")
+    monkeypatch.setenv("HAMSTRING_CONTENT_DIR", str(broken_copy.dir))
+    # A small interaction model keeps the child quick (the real one's conflict search takes ~15 s);
+    # what it lacks is reported too.
+    model_dir = broken_copy.dir.parent / "model"
+    model_dir.mkdir()
+    (model_dir / "nl-NL.json").write_text(json.dumps({"interactionModel": {"languageModel": {
+        "invocationName": "hamstring hulp", "intents": [{"name": "AMAZON.HelpIntent", "samples": []}], "types": []}}}),
+        encoding="utf-8")
+    monkeypatch.setenv("HAMSTRING_MODEL_DIR", str(model_dir))
+    client = console_app.test_client()
+    status = client.get("/console/api/check").get_json()
+    assert status["state"] == "running"
+    for _ in range(600):                     # a limit, not a speed check: the model's conflict search takes a while
+        status = client.get("/console/api/check").get_json()
+        if status["state"] != "running":
+            break
+        time.sleep(0.5)
+    assert status["state"] == "done", status
+    assert any(f["where"].startswith("content/routines.yaml, regel") for f in status["findings"]), status["findings"]
+    assert any(f["where"].startswith("interaction_model") for f in status["findings"]), status["findings"]
+    assert status["vignettes"] == []          # unusable content: nothing to play

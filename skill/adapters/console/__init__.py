@@ -59,6 +59,9 @@ def register(app: Flask, skill, *, content_dir: Callable[[], Path] = paths.conte
         recording = RecordingNlu(nlu)
         return Simulator(skill, recording), recording
 
+    # The chat talks to the skill object built at start, as `make chat` does; the review pages read
+    # content/ at every request. The chat says so when the files changed since the start.
+    started_with = review.fingerprint(Path(content_dir()))
     store = SessionStore(make_simulator)
     talking = threading.Lock()      # the offline NLU keeps a little state per call: one utterance at a time
     checks = review.CheckRunner(content_dir, model_path, vignette_dir)
@@ -117,6 +120,7 @@ def register(app: Flask, skill, *, content_dir: Callable[[], Path] = paths.conte
         result["suggestions"] = suggestions(result.get("turn") if result.get("in_session") else None, content,
                                             Path(model_path()), Path(content_dir()), Path(vignette_dir()))
         result["session"] = session.id
+        result["content_changed"] = review.fingerprint(Path(content_dir())) != started_with
         return jsonify(result)
 
     @console.post("/api/sessions")

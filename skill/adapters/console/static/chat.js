@@ -41,6 +41,7 @@
 
   function show(data, action, body) {
     document.getElementById("clock").textContent = `klok van de simulator: ${data.clock}`;
+    document.getElementById("content-changed").hidden = !data.content_changed;
     if (action === "wait" || action === "interrupt") {
       const seconds = body.seconds;
       turnsBox.append(el("div", {class: "note", text: action === "wait"

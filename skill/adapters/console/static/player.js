@@ -147,6 +147,21 @@ const Console = (() => {
     return widget;
   }
 
+  // Tempo and "voorlezen" carry over from page to page (this browser only).
+  function keepSettings() {
+    for (const id of ["tempo", "autoplay"]) {
+      const input = document.getElementById(id);
+      if (!input) continue;
+      const saved = localStorage.getItem(`console-${id}`);
+      if (saved !== null) {
+        if (input.type === "checkbox") input.checked = saved === "1"; else input.value = saved;
+      }
+      input.addEventListener("change", () =>
+        localStorage.setItem(`console-${id}`, input.type === "checkbox" ? (input.checked ? "1" : "0") : input.value));
+    }
+  }
+
+  keepSettings();
   document.addEventListener("DOMContentLoaded", () => {
     findVoice();
     if ("speechSynthesis" in window) speechSynthesis.onvoiceschanged = findVoice;
