@@ -18,11 +18,14 @@ CONSOLE_URLS = ("/console", "/console/", "/console/onderwerpen", "/console/triag
                 "/console/api/check", "/console/static/chat.js", "/console/static/vendor/mermaid/mermaid.min.js")
 
 
-@pytest.fixture
-def console_app(skill, monkeypatch):
-    monkeypatch.setenv("HAMSTRING_CONSOLE", "1")
-    monkeypatch.delenv("HAMSTRING_CONSOLE_REMOTE", raising=False)
-    app = create_app(skill)
+@pytest.fixture(scope="module")
+def console_app(skill):
+    """One console for the module; the content folder and the remote flag are read per request,
+    so a test can still point them elsewhere with monkeypatch."""
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("HAMSTRING_CONSOLE", "1")
+        patch.delenv("HAMSTRING_CONSOLE_REMOTE", raising=False)
+        app = create_app(skill)
     yield app
     app.extensions["hamstring_console"]["checks"].stop()
 
@@ -69,6 +72,9 @@ def test_the_console_answers_only_this_machine(console_app, monkeypatch):
     local6 = console_app.test_client()
     local6.environ_base["REMOTE_ADDR"] = "::1"
     assert local6.get("/console/").status_code == 200
+    rebound = console_app.test_client()          # a page elsewhere whose name now points at 127.0.0.1
+    assert rebound.get("/console/", headers={"Host": "evil.example:5050"}).status_code == 403
+    assert local6.get("/console/", headers={"Host": "127.0.0.1:5050"}).status_code == 200
     monkeypatch.setenv("HAMSTRING_CONSOLE_REMOTE", "1")
     assert remote.get("/console/").status_code == 200
 

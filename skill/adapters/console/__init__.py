@@ -2,7 +2,8 @@
 
 On only when HAMSTRING_CONSOLE=1 (`make console` sets it); the production configuration never
 registers a single console route, so /console and its API are 404 there. Even when on, the
-console answers only requests from this machine (loopback), unless HAMSTRING_CONSOLE_REMOTE=1.
+console answers only requests from this machine (loopback, by a local host name), unless
+HAMSTRING_CONSOLE_REMOTE=1.
 
 - /console            chat pane and why-pane: the offline simulator around the skill object
 - /console/onderwerpen  every topic with its parts and their spoken length
@@ -28,6 +29,7 @@ ENV_FLAG = "HAMSTRING_CONSOLE"
 ENV_REMOTE = "HAMSTRING_CONSOLE_REMOTE"
 HERE = Path(__file__).resolve().parent
 VIGNETTE_DIR = paths.ROOT / "tests" / "triage"
+LOCAL_NAMES = frozenset({"localhost", "127.0.0.1", "[::1]"})
 
 
 def enabled(environ: dict | None = None) -> bool:
@@ -70,7 +72,13 @@ def register(app: Flask, skill, *, content_dir: Callable[[], Path] = paths.conte
 
     @console.before_request
     def only_here():
-        if not _loopback(request.remote_addr) and os.environ.get(ENV_REMOTE, "").strip() != "1":
+        # From this machine, and by a local name: a page elsewhere that renames itself to 127.0.0.1
+        # (DNS rebinding) still sends its own host name and is refused.
+        if os.environ.get(ENV_REMOTE, "").strip() == "1":
+            return
+        host = request.host or ""
+        name = host.split("]")[0] + "]" if host.startswith("[") else host.split(":")[0]
+        if not _loopback(request.remote_addr) or name.lower() not in LOCAL_NAMES:
             abort(403)
 
     @console.after_request
