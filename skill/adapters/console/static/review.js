@@ -24,8 +24,26 @@
 
   const diagram = document.getElementById("triage-diagram");
   if (diagram && window.mermaid) {
-    window.mermaid.initialize({startOnLoad: false, securityLevel: "strict", flowchart: {htmlLabels: false, useMaxWidth: false}});
-    window.mermaid.run({nodes: [diagram]}).then(() => diagram.dataset.rendered = "yes")
+    window.mermaid.initialize({startOnLoad: false, securityLevel: "strict", flowchart: {htmlLabels: false}});
+    window.mermaid.run({nodes: [diagram]}).then(() => {
+      diagram.dataset.rendered = "yes";
+      // Fitted to the page by default; "ware grootte" shows it at its own size, to scroll through.
+      const svg = diagram.querySelector("svg");
+      const box = diagram.closest(".diagram");
+      const toggle = document.getElementById("diagram-size");
+      if (!svg || !toggle) return;
+      const fitted = svg.style.maxWidth;
+      toggle.hidden = false;
+      toggle.addEventListener("click", () => {
+        const full = toggle.dataset.full !== "yes";
+        toggle.dataset.full = full ? "yes" : "no";
+        svg.style.maxWidth = full ? "none" : fitted;
+        svg.style.width = full ? fitted : "100%";
+        box.classList.toggle("full", full);
+        toggle.textContent = full ? "Passend maken" : "Ware grootte";
+        if (full) box.scrollLeft = (box.scrollWidth - box.clientWidth) / 2;
+      });
+    })
       .catch(error => { diagram.dataset.rendered = "error"; diagram.after(el("p", {class: "error", text: `Mermaid: ${error.message || error}`})); });
   }
 
