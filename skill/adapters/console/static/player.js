@@ -90,8 +90,9 @@ const Console = (() => {
         let done = false;
         const finish = () => { if (!done) { done = true; clearTimeout(guard); resolve(); } };
         utterance.onend = finish; utterance.onerror = finish;
-        // Some engines never fire onend: give up a little after the estimated length.
-        const guard = setTimeout(finish, segment.seconds * 1000 + 3000);
+        // Some engines never fire onend: give up well after the estimated length (voices are slower
+        // or faster than the skill's 14 characters a second).
+        const guard = setTimeout(finish, segment.seconds * 2000 + 5000);
         this.resolveWait = finish;
         speechSynthesis.speak(utterance);
       });
