@@ -38,7 +38,7 @@ browser:
 	@if command -v chromium >/dev/null 2>&1 && command -v chromedriver >/dev/null 2>&1; then :; \
 	elif [ "$$(id -u)" = 0 ]; then \
 		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends chromium chromium-driver >/dev/null; \
-	else echo "Chromium ontbreekt: sudo apt-get install chromium chromium-driver (anders slaan de browsertests over)"; fi
+	else echo "Chromium is missing: sudo apt-get install chromium chromium-driver (the console's browser tests are skipped until then)"; fi
 
 test: setup browser
 	$(BIN)/python -m pytest -q $(ARGS)
