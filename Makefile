@@ -7,7 +7,7 @@ STAMP  := $(VENV)/.setup-done
 PORT   ?= 5000
 HOST   ?= 127.0.0.1
 
-.PHONY: setup run chat test check package triage-graph clinical-basis bench fuzz soak lambda-zip clean
+.PHONY: setup run chat console browser test check package triage-graph clinical-basis bench fuzz soak lambda-zip clean
 
 setup: $(STAMP)
 
@@ -26,7 +26,21 @@ run: setup
 chat: setup
 	$(BIN)/hamstring-skill chat $(ARGS)
 
-test: setup
+# The practice's console in the browser (README, "Console"): chat, why-pane and content review,
+# on this machine only. CONSOLE_PORT picks the port.
+CONSOLE_PORT ?= 5050
+console: setup
+	HOST=$(HOST) CONSOLE_PORT=$(CONSOLE_PORT) $(BIN)/python -m skill.adapters.console
+
+# Debian's Chromium and chromedriver for the console's browser tests. Installed when missing and
+# this is root (CI is); otherwise the tests say they are skipped, and fail under CI=true.
+browser:
+	@if command -v chromium >/dev/null 2>&1 && command -v chromedriver >/dev/null 2>&1; then :; \
+	elif [ "$$(id -u)" = 0 ]; then \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends chromium chromium-driver >/dev/null; \
+	else echo "Chromium is missing: sudo apt-get install chromium chromium-driver (the console's browser tests are skipped until then)"; fi
+
+test: setup browser
 	$(BIN)/python -m pytest -q $(ARGS)
 
 # For content editors: validates content/ and interaction_model/ together.

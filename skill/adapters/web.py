@@ -195,6 +195,10 @@ def create_app(skill: CustomSkill | None = None, *, skill_id: str | None = None)
 
     register_documents(app)
 
+    from skill.adapters import console
+    if console.enabled():       # HAMSTRING_CONSOLE=1 (`make console`) only; production has no console routes
+        console.register(app, the_skill)
+
     return app
 
 
