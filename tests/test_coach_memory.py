@@ -208,7 +208,7 @@ def test_after_a_triage_the_offered_rehab_is_kept_in_the_session_only(tmp_path, 
     light = next(v for v in VIGNETTES if v["expect"]["urgency"] == "self_care")
     _, _, sim = run_vignette(build_skill(content, persistence_adapter=store), nlu, dict(light, launch=True))
     assert "Wil je weten wat dit kan zijn" in sim.turns[-1].speech
-    assert "revalidatie fase" in sim.say("ja").speech          # the details, then the offered rehab
+    assert "fase één van de revalidatie" in sim.say("ja").speech   # the details, then the offered rehab
     assert "Onderdeel één" in sim.say("ja").speech
     turn = sim.say("stop")
     assert "Over je revalidatie bewaar ik niets" in turn.speech and "begin bij onderdeel" in turn.speech
@@ -248,7 +248,7 @@ def test_rehab_resumes_within_the_session(store, sim_for):
     turn = sim.say("naar het begin")
     assert turn.intent == "AMAZON.NavigateHomeIntent" and not turn.end_session
     turn = sim.say("ga verder met de revalidatie")
-    assert "We gaan verder met revalidatie fase twee, bij onderdeel één" in turn.speech
+    assert "We gaan verder met fase twee van de revalidatie, bij onderdeel één" in turn.speech
     assert store.get_attributes(sim.request_envelope()).get("coach") is None
 
 

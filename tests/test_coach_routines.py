@@ -18,10 +18,10 @@ START = {"warmup": "start de warming-up", "cooldown": "start de cooling-down", "
          "rehab_2": "doe mijn revalidatie oefeningen fase twee", "rehab_3": "start fase drie"}
 
 
-def _walk(sim: Simulator, routine_id: str, one_shot: bool = True):
+def _walk(sim: Simulator, routine_id: str, content, one_shot: bool = True):
     """The whole routine, saying only "verder" between blocks. Returns every coach response."""
     turns = [sim.say(f"vraag hamstring hulp {START[routine_id]}" if one_shot else START[routine_id])]
-    while "Wil je nog iets weten, of ben je klaar?" not in turns[-1].speech:
+    while content.phrases("coach_finished") not in turns[-1].speech:
         turns.append(sim.say("verder"))
         assert len(turns) < 20
     return turns
@@ -35,7 +35,7 @@ def test_speaking_rate_is_stated():
 def test_each_routine_lasts_what_it_says(routine_id, skill, nlu, content):
     routine = content.coach.routine(routine_id)
     sim = Simulator(skill, nlu)
-    turns = _walk(sim, routine_id)
+    turns = _walk(sim, routine_id, content)
     assert len(turns) == len(routine.blocks)
     for number, (turn, block) in enumerate(zip(turns, routine.blocks), 1):
         assert block.title in turn.speech
@@ -57,7 +57,7 @@ def test_the_easier_variant_also_keeps_alexas_limits(routine_id, content, nlu, t
     everything = content.coach.routine(routine_id).exercise_ids()
     sim.launch()
     sim.attributes[EASIER] = everything          # "makkelijker" said for every exercise, this session
-    turns = _walk(sim, routine_id, one_shot=False)
+    turns = _walk(sim, routine_id, content, one_shot=False)
     easier_names = [e.easier.name for b in content.coach.routine(routine_id).blocks for e in b.exercises]
     spoken = " ".join(t.speech for t in turns)
     for name in easier_names:
