@@ -16,7 +16,7 @@ A file is a list of conversations:
           end: false                        # whether the session ends
           triage: {urgency: self_care, grade: 1, red_flags: []}   # the trace of the outcome turn
 
-`say: /stil` is silence. `after: 30` makes the step interrupt the previous answer 30 seconds in
+`say: /stil` is silence, `say: /open` is "Alexa, open hamstring hulp". `after: 30` makes the step interrupt the previous answer 30 seconds in
 ("Alexa, herhaal" in the middle of an exercise); `wait: 600` lets ten minutes pass first.
 Every response is also checked against the response rules.
 """
@@ -67,7 +67,7 @@ def test_conversation(conversation, skill, nlu, content):
             sim.wait(step["wait"])                 # time passes first (between sessions, say)
         if "after" in step:
             sim.interrupt_after(step["after"])     # cut into the last answer this many seconds in
-        turn = sim.silence(said) if said == "/stil" else sim.say(said)
+        turn = sim.silence(said) if said == "/stil" else sim.launch() if said == "/open" else sim.say(said)
         assert turn is not None, f"step {number}: nothing happened for {said!r}"
         transcript.append(f"> {said}  [{turn.intent}]\n< {turn.speech}")
         where = f"step {number} ({said!r})\n" + "\n".join(transcript)

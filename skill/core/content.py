@@ -101,7 +101,7 @@ PHRASES: dict[str, frozenset[str]] = {key: frozenset(names) for key, names in {
     "coach_first_exercise": (),
     "coach_easier_next": ("titel",),
     "coach_time_left": ("minuten",),
-    "coach_time_left_short": (),
+    "coach_time_left_short": (), "coach_time_left_one": (),
     "coach_go_on": (),
     "coach_back_in": ("oefening",),
     "coach_help": (),

@@ -465,6 +465,14 @@ class CoachCommandHandler(_CoachHandler):
         between = exercise is None
         current = len(blocks[block].exercises) - 1 if between else exercise
 
+        if between and block + 1 == len(blocks) and name in ("AMAZON.YesIntent", "AMAZON.NoIntent"):
+            # The answer to "Wat wil je nog weten? Of zeg stop." after the last part: "ja" asks what,
+            # "nee" says goodbye. The routine is done either way.
+            _forget_position(handler_input, routine)
+            conv.leave_mode(handler_input, STATE)
+            if name == "AMAZON.YesIntent":
+                return ask(handler_input, Speech().say(phrase("ask_away")), phrase("anything_else_reprompt"))
+            return close(handler_input, Speech().say(phrase("coach_all_done")))
         cue = 0 if between else cue_now(handler_input, self.content)
         frozen = "frozen" in session(handler_input)[STATE]
         if not between and (name in GO_ON or (name == "AMAZON.NextIntent" and frozen)):
@@ -516,7 +524,8 @@ class CoachCommandHandler(_CoachHandler):
         if name == "TimeLeftIntent":
             left = remaining_seconds(self.content, routine, block, None if between else exercise)
             minutes = round(left / 60)
-            said = phrase("coach_time_left", minuten=words(minutes)) if minutes >= 1 else phrase("coach_time_left_short")
+            said = (phrase("coach_time_left", minuten=words(minutes)) if minutes > 1 else
+                    phrase("coach_time_left_one") if minutes == 1 else phrase("coach_time_left_short"))
             if between:
                 following = blocks[block + 1].title if block + 1 < len(blocks) else None
                 if following is None:

@@ -153,7 +153,7 @@ class YesNoHandler(_Handler):
         response = answer_offer(handler_input, self.content, accepted)
         if response is not None:
             return response
-        return ask(handler_input, Speech().say(self.phrase("answer_without_question")), self.phrase("launch_reprompt"))
+        return ask(handler_input, Speech().say(self.phrase("answer_without_question")), self.phrase("fallback_reprompt"))
 
 
 # Offers that "verder" or "ga door" accept: going on with what was already under way.
@@ -172,7 +172,7 @@ class NothingToContinueHandler(_Handler):
             offer = conv.pending_offer(handler_input)
             if offer is not None and offer["kind"] in CONTINUE_MEANS_YES:
                 return answer_offer(handler_input, self.content, True)
-        return ask(handler_input, Speech().say(self.phrase("nothing_to_continue")), self.phrase("launch_reprompt"))
+        return ask(handler_input, Speech().say(self.phrase("nothing_to_continue")), self.phrase("fallback_reprompt"))
 
 
 class SessionEndedHandler(_Handler):

@@ -422,4 +422,4 @@ class AnswerWithoutQuestionHandler(_TriageHandler):
             from skill.voice.handlers.common import FallbackHandler
             return FallbackHandler(self.content).handle(handler_input)    # re-ask the open yes/no question
         phrase = self.content.phrases
-        return ask(handler_input, Speech().say(phrase("answer_without_question")), phrase("launch_reprompt"))
+        return ask(handler_input, Speech().say(phrase("answer_without_question")), phrase("fallback_reprompt"))
