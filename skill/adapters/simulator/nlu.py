@@ -59,7 +59,8 @@ EMERGENCY_INTENT = "EmergencyIntent"
 NEGATIONS = frozenset({"niet", "geen", "nooit", "nee", "niks", "niets", "nergens"})
 NEGATION_WINDOW = 3      # words either side of a sign that can deny it: "benauwd ben ik niet"
 CLAUSE_BREAKS = frozenset({"maar", "en", "want", "of", "wel"})
-SIGN_FILLERS = frozenset({"ineens", "opeens", "echt", "heel", "zo", "erg", "nu", "plots", "toch", "gewoon"})
+SIGN_FILLERS = frozenset({"ineens", "opeens", "echt", "heel", "zo", "erg", "nu", "plots", "toch", "gewoon", "helemaal",
+                          "enorm"})
 SIGN_WORDS = frozenset({"koorts", "verhoging", "rood", "warm", "dik", "gezwollen", "ziek", "benauwd", "kortademig",
                         "tintelt", "tintelingen", "doof"})   # what "nee, maar wel ..." can half-confirm
 WANTING = frozenset({"wil", "willen", "wilt", "graag", "wilde", "vraag", "vraagje", "vragen"})   # a wish, not a description
@@ -68,7 +69,7 @@ ANSWER_INTENTS = frozenset({"AMAZON.YesIntent", "AMAZON.NoIntent"})
 OUT_OF_SCOPE_INTENT = "OutOfScopeIntent"
 NEAR_WORDS = frozenset({"achter", "achterin", "boven", "onder", "tot", "bij", "naar", "rond", "langs", "richting"})
 CLOSING_WORDS = frozenset({"doei", "dooei", "tot ziens", "stop", "stop maar", "houdoe", "later", "de mazzel"})
-HAMSTRING_WORDS = frozenset({"hamstring", "hamstrings", "bovenbeen", "dij", "dijbeen", "bil", "billen", "zitbot",
+HAMSTRING_WORDS = frozenset({"hamstring", "hamstrings", "bovenbeen", "dij", "dijbeen", "zitbot",
                              "hammie", "hammies", "achterkant"})
 # Body parts that are never the hamstring (the foot and the calf are part of its questions).
 OUTSIDE_BODY_SPANS = frozenset({
@@ -420,10 +421,10 @@ class Nlu:
         if answer is not None and exact is None:
             return answer
         similar = self._similar(self.correct(text))
-        if similar.intent in ANSWER_INTENTS and _asks(text):
+        if similar.intent in ANSWER_INTENTS | {"DontKnowIntent"} and _asks(text) and len(text.split()) >= 6:
             # "mag ik dan wel een beetje blijven fietsen": a question that shares a hedge with the
             # answers ("een beetje") asks something; it is not a yes.
-            other = self._similar(self.correct(text), exclude=ANSWER_INTENTS)
+            other = self._similar(self.correct(text), exclude=ANSWER_INTENTS | {"DontKnowIntent"})
             if other.intent != FALLBACK:
                 similar = other
         if exact and similar.intent in (exact.intent, FALLBACK):
@@ -475,16 +476,15 @@ class Nlu:
         if not slots:
             return None
         words = text.split()
-        if HAMSTRING_WORDS & set(words) or any(w.startswith(("hamstring", "knieholte")) for w in words):
-            return None
+        about_hamstring = bool(HAMSTRING_WORDS & set(words)) or any(w.startswith(("hamstring", "knieholte")) for w in words)
         name, type_name = next(iter(slots.items()))
         table = self.types.values.get(type_name, {})
         for size in range(min(len(words), 6), 0, -1):
             for start in range(len(words) - size + 1):
                 span = " ".join(words[start:start + size])
                 value = table.get(span)
-                if value is None or (value.id == "body" and span not in OUTSIDE_BODY_SPANS):
-                    continue
+                if value is None or (value.id == "body" and (span not in OUTSIDE_BODY_SPANS or about_hamstring)):
+                    continue                  # medicines and tape are out of scope even for the hamstring
                 before = [w for w in words[max(0, start - 2):start] if w not in ARTICLES | {"haar", "zijn"}]
                 if before and before[-1] in NEAR_WORDS:
                     continue          # "achter mijn knie", "het blijft boven mijn knie": where the hamstring pain is
@@ -500,7 +500,8 @@ class Nlu:
         if not slots or NEGATIONS & set(text.split()):
             return None
         name, type_name = next(iter(slots.items()))
-        hit = self.types.find_in(type_name, text, fuzzy=False)
+        hit = (self.types.find_in(type_name, text, fuzzy=False)
+               or self.types.find_in(type_name, " ".join(w for w in text.split() if w not in SIGN_FILLERS), fuzzy=False))
         if hit is None:
             return None
         fill = self._empty_slots("StartTriageIntent")
@@ -528,7 +529,7 @@ class Nlu:
             return request if any(f.value for f in request.slots.values()) or request.intent == "EmergencyIntent" else None
         rest = " ".join(words[1:])
         asks = any(w in QUESTION_WORDS or w in WANTING or w in DOING for w in words[1:])
-        if request is None and len(words) > MIN_WORDS_FOR_A_REQUEST and asks:
+        if (request is None or not _resolved(request)) and len(words) > MIN_WORDS_FOR_A_REQUEST and asks:
             # "nee, ik wil alleen weten hoe lang herstel duurt", "nee, doe maar meteen de warming-up":
             # a request of its own after the answer word. A complaint told after "nee" stays the answer.
             similar = self._similar(self.correct(rest), exclude=ANSWER_INTENTS)
@@ -700,6 +701,9 @@ class Nlu:
     @staticmethod
     def _find_number(text: str) -> str | None:
         words = text.split()
+        for i, word in enumerate(words[:-1]):        # "drie weken bezig, ik wil fase een": the phase's number
+            if word in ("fase", "onderdeel") and parse_number(words[i + 1]) is not None:
+                return words[i + 1]
         for size in range(min(len(words), 3), 0, -1):
             for start in range(len(words) - size + 1):
                 span = " ".join(words[start:start + size])
