@@ -107,7 +107,9 @@ def _at_the_breathing_question(skill, nlu) -> Simulator:
 
 
 @pytest.mark.parametrize("said", ["nee, benauwd ben ik niet", "ik ben niet benauwd", "nee hoor", "niet echt",
-                                  "ik krijg gewoon lucht", "nee, gelukkig niet kortademig"])
+                                  "ik krijg gewoon lucht", "nee, gelukkig niet kortademig",
+                                  "nee, ik heb geen moeite met ademen", "ik heb geen pijn op de borst",
+                                  "nee, ik hoest geen bloed op"])
 def test_a_denial_on_the_breathing_question_is_a_no(skill, nlu, said):
     turn = _at_the_breathing_question(skill, nlu).say(said)
     assert turn.intent == "AMAZON.NoIntent", turn.intent
@@ -128,3 +130,14 @@ def test_words_that_only_look_like_a_sign_are_not_112(skill, nlu):
     sim.say("ja")
     turn = sim.say("mijn kuit is niet dik")
     assert not turn.end_session and "Bel nu 112" not in turn.speech
+
+
+@pytest.mark.parametrize("said", ["ik moet op adem komen van het opstaan, niks ergs hoor", "nee, plassen gaat gewoon goed",
+                                  "mijn billen voelen stijf"])
+def test_words_near_a_sign_that_are_no_sign_are_not_112(skill, nlu, said):
+    """The words a sign is made of, without the sign: catching more wordings must not turn ordinary
+    sentences into 112."""
+    sim = Simulator(skill, nlu)
+    sim.launch()
+    turn = sim.say(said)
+    assert turn.intent != "EmergencyIntent" and not turn.end_session, (turn.intent, turn.speech)

@@ -67,6 +67,29 @@ WANTING = frozenset({"wil", "willen", "wilt", "graag", "wilde", "vraag", "vraagj
 DOING = frozenset({"doe", "doen", "start", "begin", "starten", "beginnen"})   # "nee, doe maar de warming-up"
 ANSWER_INTENTS = frozenset({"AMAZON.YesIntent", "AMAZON.NoIntent"})
 OUT_OF_SCOPE_INTENT = "OutOfScopeIntent"
+_BREATH_TROUBLE = frozenset({"moeilijk", "slecht", "nauwelijks", "amper", "zwaar", "moeite", "stokt"})
+# Signs by the words they are made of: (sign id, groups of words that must all occur, whether a
+# negation near the first word denies it). Negations that are part of a sign ("ik kan niet plassen")
+# are listed as its words and not checked as a denial.
+EMERGENCY_CONCEPTS = (
+    ("breathing", (frozenset({"stik", "stikken", "stikt", "benauwd", "kortademig", "ademnood", "hijg", "hijgen",
+                              "hijgt", "snakken", "snak"}),), True),
+    ("breathing", (frozenset({"adem", "ademen", "ademhalen", "ademhaling", "lucht"}), _BREATH_TROUBLE), True),
+    ("chest_pain", (frozenset({"borst", "borstkas"}), frozenset({"pijn", "druk", "drukkend", "beklemmend", "knellend",
+                                                               "steek", "steken", "zwaar", "benauwd"})), True),
+    ("coughing_blood", (frozenset({"bloed"}), frozenset({"hoest", "hoesten", "ophoesten", "opgehoest", "spuug", "spugen",
+                                                        "opgeven", "hoestte"})), True),
+    ("saddle", (frozenset({"gevoelloos", "doof", "verdoofd"}), frozenset({"kruis", "schaamstreek", "zitvlak", "anus",
+                                                                        "schaamlippen", "balzak", "billen", "bil"})), True),
+    ("saddle", (frozenset({"voel", "voelt"}), frozenset({"niks", "niets"}), frozenset({"kruis", "schaamstreek", "zitvlak",
+                                                                                     "anus"})), False),
+    ("bladder", (frozenset({"plassen", "plas", "urine", "ontlasting", "poepen", "blaas"}),
+                 frozenset({"niet", "ophouden", "verlies", "kwijt", "nauwelijks"})), False),
+    ("cold_pale_leg", (frozenset({"koud", "ijskoud", "kil"}), frozenset({"bleek", "wit", "blauw", "grauw", "lijkbleek"})),
+     True),
+    ("unconscious", (frozenset({"flauwgevallen", "bewusteloos", "flauwvallen", "flauw"}),), True),
+    ("unconscious", (frozenset({"wakker", "reageert", "aanspreekbaar"}), frozenset({"niet", "niks", "geen"})), False),
+)
 NEAR_WORDS = frozenset({"achter", "achterin", "boven", "onder", "tot", "bij", "naar", "rond", "langs", "richting"})
 CLOSING_WORDS = frozenset({"doei", "dooei", "tot ziens", "stop", "stop maar", "houdoe", "later", "de mazzel"})
 HAMSTRING_WORDS = frozenset({"hamstring", "hamstrings", "bovenbeen", "dij", "dijbeen", "zitbot",
@@ -392,7 +415,8 @@ class Nlu:
 
     def classify(self, text: str) -> Understanding:
         text = drop_fillers(normalize(text))
-        sign = self._emergency_sign(text) or self._emergency_sign(self.correct(text))
+        sign = (self._emergency_sign(text) or self._emergency_sign(self.correct(text))
+                or self._emergency_concept(text))
         if sign is not None:
             return sign
         closing = self._closing(text)
@@ -407,6 +431,13 @@ class Nlu:
             told = self._complaint(text)
             if told is not None:
                 return told
+        if result.intent == EMERGENCY_INTENT and any(
+                NEGATIONS & set((f.value or "").split()) for f in result.slots.values()):
+            # "nee, ik heb geen moeite met ademen": a carrier phrase around a denied sign.
+            first = text.split()[0]
+            if first in self.answer_words:
+                return Understanding("intent", self.answer_words[first], {}, confidence=1.0, method="answer word")
+            return self._similar(self.correct(text), exclude=frozenset({EMERGENCY_INTENT}))
         if result.intent == EMERGENCY_INTENT and not _resolved_any(result):
             # A carrier phrase without a sign in it ("mijn kuit is niet dik"): no emergency was named.
             return Understanding("intent", FALLBACK, self._empty_slots(FALLBACK), confidence=result.confidence,
@@ -457,6 +488,35 @@ class Nlu:
                 fill = self._empty_slots(EMERGENCY_INTENT)
                 fill[name].value, fill[name].resolved, fill[name].id, fill[name].matched = span, table[span].name, table[span].id, True
                 return Understanding("intent", EMERGENCY_INTENT, fill, confidence=1.0, method="emergency sign")
+        return None
+
+    def _emergency_concept(self, text: str) -> Understanding | None:
+        """A sign said in words no synonym lists ("ik zit te stikken", "mijn been is koud en wit
+        geworden"): the words that make up a sign, anywhere in the sentence and not denied. This stands
+        in for how Alexa's statistical model generalises from the "{teken}" samples; where it is unsure,
+        the skill's answer is the careful one (EMERGENCY_CONCEPTS lists what counts)."""
+        slots = self.intent_slots.get(EMERGENCY_INTENT)
+        if not slots:
+            return None
+        name, type_name = next(iter(slots.items()))
+        names = {value.id: value.name for value in self.types.values.get(type_name, {}).values()}
+        words = [w for w in text.split() if w not in SIGN_FILLERS]
+        for sign_id, groups, deniable in EMERGENCY_CONCEPTS:
+            if sign_id not in names:
+                continue
+            positions = []
+            for group in groups:
+                hit = next((i for i, w in enumerate(words) if w in group), None)
+                if hit is None:
+                    break
+                positions.append(hit)
+            else:
+                if deniable and any(_denied(words, i, i + 1) for i in positions):
+                    continue
+                fill = self._empty_slots(EMERGENCY_INTENT)
+                spoken = " ".join(words[min(positions):max(positions) + 1])
+                fill[name].value, fill[name].resolved, fill[name].id, fill[name].matched = spoken, names[sign_id], sign_id, True
+                return Understanding("intent", EMERGENCY_INTENT, fill, confidence=0.9, method="emergency words")
         return None
 
     def _closing(self, text: str) -> Understanding | None:
