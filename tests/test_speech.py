@@ -59,3 +59,22 @@ def test_the_emergency_number_is_spoken_digit_by_digit():
     assert inspect_ssml(ssml).ok
     assert plain_text(ssml) == "Bel nu 112."
     assert "sub" not in Speech().say("Kamer 1120 of 2112.").ssml
+
+
+_segment = st.one_of(
+    st.tuples(st.just("s"), st.text(alphabet=st.characters(blacklist_categories=("Cs", "Cc")), max_size=40)
+              | st.sampled_from(["Bel 112 nu.", "a & b < c > d", "  spaties\tEN\nregels ", ""])),
+    st.tuples(st.just("p"), printable),
+    st.tuples(st.just("b"), st.floats(min_value=0.001, max_value=25, allow_nan=False)),
+)
+
+
+@given(st.lists(_segment, max_size=25), st.lists(_segment, max_size=5))
+@settings(max_examples=200, deadline=None)
+def test_speech_counts_its_own_length_as_estimate_seconds_reads_it(segments, more):
+    """The coach reads `Speech.seconds` while it builds a block instead of parsing the SSML again;
+    the count must be the parse's figure exactly, and speech built this way is always valid SSML
+    (the session check of "herhaal" relies on that)."""
+    out = Speech.from_segments(segments).extend(Speech.from_segments(more))
+    assert out.seconds == estimate_seconds(out.ssml)
+    assert inspect_ssml(out.ssml).ok or len(out.ssml) > 8000

@@ -8,6 +8,7 @@ from __future__ import annotations
 import re
 import xml.parsers.expat
 from dataclasses import dataclass, field
+from functools import lru_cache
 from html import escape
 
 MAX_BREAK_SECONDS = 10.0          # Alexa ignores or rejects longer <break>s
@@ -27,34 +28,55 @@ _SENTENCE_PAUSE = 0.3             # after </s>
 
 @dataclass
 class Speech:
-    """Builds one outputSpeech. Text is escaped; pauses longer than 10 s are split."""
+    """Builds one outputSpeech. Text is escaped; pauses longer than 10 s are split.
+
+    It counts as it goes what `estimate_seconds` would read back from the finished SSML (spoken
+    characters, pauses, paragraphs), so `seconds` costs nothing at any point of a long coach block;
+    tests/test_speech.py holds the two equal."""
 
     parts: list[str] = field(default_factory=list)
+    _chars: int = field(default=0, repr=False, compare=False)       # spoken characters, words joined by one space
+    _texts: int = field(default=0, repr=False, compare=False)       # texts said (a space between each two)
+    _breaks: list[float] = field(default_factory=list, repr=False, compare=False)
+    _paragraphs: int = field(default=0, repr=False, compare=False)
 
     def say(self, *texts: str) -> "Speech":
         for text in texts:
-            text = " ".join(text.split())
-            if text:
-                self.parts.append(_render(text))
+            chars, rendered = _said(text)
+            if chars:
+                self.parts.append(rendered)
+                self._chars += chars
+                self._texts += 1
         return self
 
     def paragraph(self, text: str) -> "Speech":
-        text = " ".join(text.split())
-        if text:
-            self.parts.append(f"<p>{_render(text)}</p>")
+        chars, rendered = _said(text)
+        if chars:
+            self.parts.append(f"<p>{rendered}</p>")
+            self._chars += chars
+            self._texts += 1
+            self._paragraphs += 1
         return self
 
     def pause(self, seconds: float) -> "Speech":
-        remaining = round(float(seconds), 3)
-        while remaining > 0:
-            step = min(remaining, MAX_BREAK_SECONDS)
-            self.parts.append(_break(step))
-            remaining = round(remaining - step, 3)
+        tags, steps = _pauses(seconds)
+        self.parts.extend(tags)
+        self._breaks.extend(steps)
         return self
 
     def extend(self, other: "Speech") -> "Speech":
         self.parts.extend(other.parts)
+        self._chars += other._chars
+        self._texts += other._texts
+        self._breaks.extend(other._breaks)
+        self._paragraphs += other._paragraphs
         return self
+
+    @property
+    def seconds(self) -> float:
+        """How long this takes to play: the same figure as `estimate_seconds(self.ssml)`."""
+        chars = self._chars + max(self._texts - 1, 0)
+        return chars / CHARS_PER_SECOND + sum(self._breaks) + self._paragraphs * _PARAGRAPH_PAUSE
 
     @classmethod
     def from_segments(cls, segments: list) -> "Speech":
@@ -80,6 +102,26 @@ class Speech:
 # Said the way Dutch speakers say it: the emergency number is "één één twee", not "honderdtwaalf".
 _SPOKEN_AS = {"112": "één één twee"}
 _SPOKEN_AS_PATTERN = re.compile(r"(?<![\w.,])(" + "|".join(map(re.escape, _SPOKEN_AS)) + r")(?![\w])")
+
+
+@lru_cache(maxsize=4096)
+def _said(text: str) -> tuple[int, str]:
+    """(spoken characters, SSML) of one text: a coach block says the same counts and cues again and again."""
+    text = " ".join(text.split())
+    return len(text), _render(text) if text else ""
+
+
+@lru_cache(maxsize=1024)
+def _pauses(seconds: float) -> tuple[tuple[str, ...], tuple[float, ...]]:
+    """A pause as <break>s of at most 10 s, with the seconds each one reads back as."""
+    tags, steps = [], []
+    remaining = round(float(seconds), 3)
+    while remaining > 0:
+        step = min(remaining, MAX_BREAK_SECONDS)
+        tags.append(_break(step))
+        steps.append(float(int(step)) if step == int(step) else int(round(step * 1000)) / 1000)
+        remaining = round(remaining - step, 3)
+    return tuple(tags), tuple(steps)
 
 
 def _render(text: str) -> str:
