@@ -78,7 +78,7 @@ def percentile(values: list[float], p: float) -> float:
 def per_request(events: dict[str, dict], requests: int, folder: Path) -> list[dict]:
     from bench.minimal_skill import MinimalSqliteAdapter, build as build_minimal
     from skill.adapters.storage import adapter_from_environment
-    from skill.core.snapshot import production_content
+    from skill.adapters.snapshot import production_content
     from skill.lambda_function import run
     from skill.voice.app import build_skill
 
@@ -309,7 +309,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--web-seconds", type=float, default=4.0, help="seconds per web measurement")
     args = parser.parse_args(argv)
 
-    from skill.core.snapshot import read_snapshot, snapshot_file, write_snapshot
+    from skill.adapters.snapshot import read_snapshot, snapshot_file, write_snapshot
     if read_snapshot() is None:
         print(f"compiling the content snapshot: {write_snapshot()}")
     print(f"machine: {machine()}")

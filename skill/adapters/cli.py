@@ -76,7 +76,7 @@ def _lambda_zip(args: argparse.Namespace) -> int:
 
 
 def _snapshot(args: argparse.Namespace) -> int:
-    from skill.core.snapshot import read_snapshot, write_snapshot
+    from skill.adapters.snapshot import read_snapshot, write_snapshot
     if args.if_stale and read_snapshot() is not None:
         return 0
     print(write_snapshot(Path(args.out) if args.out else None))

@@ -11,7 +11,7 @@ run on, to run its handler from the unpacked zip (an aarch64 zip cannot run on x
 
 For the cold start the zip also carries what Lambda would otherwise work out on every new
 instance: the compiled content snapshot (build/content.pickle, written fresh from content/ and
-stamped; skill.core.snapshot) and bytecode for Python 3.11 of every module, compiled with
+stamped; skill.adapters.snapshot) and bytecode for Python 3.11 of every module, compiled with
 unchecked hashes (PEP 552: the read-only /var/task never has to be compared with the sources).
 Bytecode is compiled by the Python that builds the zip, so that has to be 3.11 as well.
 """
@@ -33,7 +33,7 @@ HANDLER = "skill.lambda_function.handler"
 SHIPPED = ("skill", "content", "interaction_model")
 LOCK = paths.ROOT / "requirements-lambda.lock"
 PYTHON = (3, 11)                               # the Lambda runtime
-SNAPSHOT = "build/content.pickle"              # where skill.core.snapshot looks, relative to the code
+SNAPSHOT = "build/content.pickle"              # where skill.adapters.snapshot looks, relative to the code
 _DATE = (2020, 1, 1, 0, 0, 0)                  # fixed time stamps: the same sources give the same zip
 
 
@@ -59,7 +59,7 @@ def build(out_zip: Path, platform: str = LAMBDA_PLATFORM, work_dir: Path | None 
     for name in SHIPPED:
         shutil.copytree(paths.ROOT / name, tree / name,
                         ignore=shutil.ignore_patterns("__pycache__", "*.pyc", "*.egg-info"))
-    from skill.core.snapshot import write_snapshot
+    from skill.adapters.snapshot import write_snapshot
     write_snapshot(tree / SNAPSHOT, tree / "content")
     compile_bytecode(tree)
     out_zip.parent.mkdir(parents=True, exist_ok=True)

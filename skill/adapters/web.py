@@ -35,6 +35,7 @@ from flask_ask_sdk.skill_adapter import (
     SkillAdapter,
 )
 
+from skill.adapters.snapshot import production_content
 from skill.adapters.storage import adapter_from_environment
 from skill.voice.app import get_skill
 
@@ -208,7 +209,7 @@ def create_app(skill: CustomSkill | None = None, *, skill_id: str | None = None)
     app.config[VERIFY_SIGNATURE_APP_CONFIG] = True
     app.config[VERIFY_TIMESTAMP_APP_CONFIG] = True
     app.config["MAX_CONTENT_LENGTH"] = MAX_BODY_BYTES
-    the_skill = skill or get_skill(adapter_from_environment)
+    the_skill = skill or get_skill(adapter_from_environment, production_content)
     adapter = SkillAdapter(skill=the_skill, skill_id=skill_id or "hamstring-hulp",
                            verifiers=[SkillIdVerifier(skill_id)], app=app)
     verifiers = adapter._webservice_handler._verifiers

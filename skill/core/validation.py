@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any, Iterable
 
 # yaml and jsonschema are imported where they are used: the compiled snapshot
-# (skill.core.snapshot) unpickles the content classes without reading YAML or validating.
+# (skill.adapters.snapshot) unpickles the content classes without reading YAML or validating.
 
 
 def _yaml():

@@ -80,22 +80,23 @@ def build_skill(content: Content | None = None, *, skill_id: str | None = None,
 
 
 class _ProcessSkill:
-    """`get_skill(store)`: the process-wide skill, built on the first call and the same object for
-    every entry point after it. `store` makes the persistence adapter (None: nothing is stored);
-    it is called once, by the first entry point to ask. The content is the compiled snapshot when
-    it is fresh (skill.core.snapshot), and ALEXA_SKILL_ID is read from the environment."""
+    """`get_skill(store, content)`: the process-wide skill, built on the first call and the same
+    object for every entry point after it. The entry points (skill.adapters: web, Lambda, the
+    simulator) pass in how to make its parts, each called once, by the first to ask: `store` the
+    persistence adapter (None: nothing is stored), `content` the Content (None: a full load).
+    ALEXA_SKILL_ID is read from the environment."""
 
     def __init__(self) -> None:
         self._skill: CustomSkill | None = None
         self._lock = threading.Lock()
 
-    def __call__(self, store: Callable[[], Any] | None = None) -> CustomSkill:
+    def __call__(self, store: Callable[[], Any] | None = None, content: Callable[[], Content] | None = None) -> CustomSkill:
         skill = self._skill
         if skill is None:
             with self._lock:
                 if self._skill is None:
-                    from skill.core.snapshot import production_content
-                    self._skill = build_skill(production_content(), skill_id=os.environ.get("ALEXA_SKILL_ID") or None,
+                    self._skill = build_skill(content() if content else None,
+                                              skill_id=os.environ.get("ALEXA_SKILL_ID") or None,
                                               persistence_adapter=store() if store else None)
                 skill = self._skill
         return skill

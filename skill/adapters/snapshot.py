@@ -48,15 +48,17 @@ def source_hash(content_dir: Path | None = None) -> str:
 
 def write_snapshot(target: Path | None = None, content_dir: Path | None = None) -> Path:
     """Loads content/ with every check and writes the snapshot (atomically). Raises ContentError."""
+    from skill.adapters import documents
     from skill.core.coach import common_number_words
     from skill.core.content import load_content
 
     target = Path(target or snapshot_file())
     stamp = source_hash(content_dir)
     content = load_content(content_dir)
+    pages = {name: documents.load(name, Path(content_dir or paths.content_dir())) for name in documents.DOCUMENTS}
     target.parent.mkdir(parents=True, exist_ok=True)
     temporary = target.with_name(f".{target.name}.{os.getpid()}")
-    snapshot = {"stamp": stamp, "content": content, "number_words": common_number_words()}
+    snapshot = {"stamp": stamp, "content": content, "number_words": common_number_words(), "documents": pages}
     temporary.write_bytes(pickle.dumps(snapshot, protocol=pickle.HIGHEST_PROTOCOL))
     os.replace(temporary, target)
     return target
@@ -64,20 +66,38 @@ def write_snapshot(target: Path | None = None, content_dir: Path | None = None) 
 
 def read_snapshot(content_dir: Path | None = None, target: Path | None = None):
     """The snapshot's Content when it is fresh for these sources, else None."""
-    target = Path(target or snapshot_file())
-    try:
-        data = target.read_bytes()
-    except OSError:
-        return None
-    try:
-        loaded = pickle.loads(data)
-    except Exception:                       # written by other code: as good as stale
-        return None
-    if not isinstance(loaded, dict) or loaded.get("stamp") != source_hash(content_dir):
+    loaded = _fresh(content_dir, target)
+    if loaded is None:
         return None
     from skill.core import coach
     coach.NUMBER_WORDS.update(loaded.get("number_words") or {})
     return loaded.get("content")
+
+
+def compiled_document(name: str):
+    """A checked document (privacy, voorwaarden: skill.adapters.documents) from a fresh snapshot, else None."""
+    loaded = _fresh(None, None)
+    return None if loaded is None else (loaded.get("documents") or {}).get(name)
+
+
+_unpickled: dict = {}      # (path, file identity) -> what it holds: read once per process
+
+
+def _fresh(content_dir: Path | None, target: Path | None):
+    target = Path(target or snapshot_file())
+    try:
+        status = target.stat()
+        key = (str(target), status.st_ino, status.st_size, status.st_mtime_ns)
+        loaded = _unpickled.get(key)
+        if loaded is None:
+            loaded = pickle.loads(target.read_bytes())
+            _unpickled.clear()
+            _unpickled[key] = loaded
+    except Exception:                       # missing, unreadable or written by other code: as good as stale
+        return None
+    if not isinstance(loaded, dict) or loaded.get("stamp") != source_hash(content_dir):
+        return None
+    return loaded
 
 
 def production_content():
