@@ -3,7 +3,7 @@
     python bench/cold_start.py project|minimal EVENT_FILE
 
 `make bench` (bench/run.py) starts this in a new process, times it from start to exit and reads
-its peak memory; the store comes from the environment (HAMSTRING_STORE / MINIMAL_STORE). Prints
+its peak memory (VmHWM); the store comes from the environment (HAMSTRING_STORE / MINIMAL_STORE). Prints
 the first words of the answer, so the bench can see the request was answered.
 """
 import json
@@ -20,5 +20,7 @@ if which == "project":
 else:
     from bench.minimal_skill import handler
 response = handler(event, None)
-print(json.dumps({"speech": response["response"]["outputSpeech"]["ssml"][:80],
+# Peak memory of this process since its exec (ru_maxrss would include the parent's, kept across exec).
+peak_kib = next(int(line.split()[1]) for line in open("/proc/self/status") if line.startswith("VmHWM:"))
+print(json.dumps({"speech": response["response"]["outputSpeech"]["ssml"][:80], "peak_kib": peak_kib,
                   "modules": sorted(name for name in sys.modules if name.split(".")[0] in ("jsonschema", "yaml", "num2words"))}))

@@ -7,7 +7,7 @@ run, so that a busy or slow machine moves both sides alike:
      p50 and p99 of the Lambda path (event dict in, response dict out) in one process, the two
      skills taking turns request by request;
   2. cold start: a fresh process imports the Lambda handler and answers one LaunchRequest; wall
-     time from start to exit and peak memory (ru_maxrss), with SQLite and with DynamoDB (a moto
+     time from start to exit and peak memory (VmHWM), with SQLite and with DynamoDB (a moto
      server on loopback). Bytecode is compiled first, as the Lambda zip ships it;
   3. the web service on gunicorn (2 workers, as `make run`): requests per second for signed POSTs,
      verified against a locally generated CA, against /health on the same server.
@@ -147,13 +147,14 @@ def one_cold_start(which: str, event_file: Path, env: dict[str, str]) -> tuple[f
     pid = os.posix_spawn(sys.executable, [sys.executable, str(ROOT / "bench" / "cold_start.py"), which, str(event_file)],
                          env, file_actions=[(os.POSIX_SPAWN_DUP2, write, 1), (os.POSIX_SPAWN_CLOSE, read)])
     os.close(write)
-    _, status, usage = os.wait4(pid, 0)
-    elapsed = time.perf_counter() - start
     with os.fdopen(read) as out:
         printed = out.read()
+    _, status = os.waitpid(pid, 0)
+    elapsed = time.perf_counter() - start
     if os.waitstatus_to_exitcode(status) != 0:
         raise RuntimeError(f"cold start of {which} failed: {printed[-500:]}")
-    return elapsed, usage.ru_maxrss / 1024, json.loads(printed.strip().splitlines()[-1])
+    report = json.loads(printed.strip().splitlines()[-1])
+    return elapsed, report["peak_kib"] / 1024, report
 
 
 def cold_starts(events: dict[str, dict], runs: int, folder: Path) -> list[dict]:

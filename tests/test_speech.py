@@ -78,3 +78,23 @@ def test_speech_counts_its_own_length_as_estimate_seconds_reads_it(segments, mor
     out = Speech.from_segments(segments).extend(Speech.from_segments(more))
     assert out.seconds == estimate_seconds(out.ssml)
     assert inspect_ssml(out.ssml).ok or len(out.ssml) > 8000
+
+
+@given(st.lists(_segment, min_size=1, max_size=25), st.lists(_segment, max_size=3))
+@settings(max_examples=200, deadline=None)
+def test_the_fast_reader_of_speech_reads_what_the_xml_parser_reads(segments, lead):
+    """`to_segments` scans what `Speech` writes (every turn keeps its speech for "herhaal"); it
+    must give the XML parser's result, also for speech with a disclaimer put in front of it."""
+    from skill.voice.speech import _to_segments_xml, to_segments
+    ssml = Speech.from_segments(segments).ssml
+    if lead:
+        ssml = Speech.from_segments(lead).ssml.removesuffix("</speak>") + " " + ssml.removeprefix("<speak>")
+    assert to_segments(ssml) == _to_segments_xml(ssml)
+
+
+def test_the_fast_reader_hands_other_markup_to_the_xml_parser():
+    from skill.voice.speech import _to_segments_xml, to_segments
+    for ssml in ['<speak>Een <emphasis level="strong">twee</emphasis> drie</speak>',
+                 '<speak><p>a <sub alias="x">b</sub> c</p><break strength="strong"/>d &#233;&amp;</speak>',
+                 "<speak>zo <break time='2s'/> door</speak>"]:
+        assert to_segments(ssml) == _to_segments_xml(ssml)

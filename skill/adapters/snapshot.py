@@ -14,7 +14,6 @@ one. It is a pickle: it is only ever read from the skill's own folder, never fro
 """
 from __future__ import annotations
 
-import hashlib
 import os
 import pickle
 import sys
@@ -27,6 +26,14 @@ FORMAT = 1
 _CODE = ("skill/core/*.py", "skill/core/schemas/*.json")
 
 
+def _sha256(data: bytes):
+    try:
+        from _sha256 import sha256      # CPython 3.11's built-in SHA-256: no OpenSSL to load at a cold start
+    except ImportError:
+        from hashlib import sha256
+    return sha256(data)
+
+
 def snapshot_file() -> Path:
     """Where the snapshot lives: HAMSTRING_SNAPSHOT, else build/content.pickle in the repository
     (in the Lambda zip: build/content.pickle next to skill/)."""
@@ -36,7 +43,7 @@ def snapshot_file() -> Path:
 def source_hash(content_dir: Path | None = None) -> str:
     """A hash of every file the content is made from, the parsing code and the Python version."""
     content_dir = Path(content_dir or paths.content_dir())
-    digest = hashlib.sha256(f"{FORMAT} {sys.version_info[0]}.{sys.version_info[1]}".encode())
+    digest = _sha256(f"{FORMAT} {sys.version_info[0]}.{sys.version_info[1]}".encode())
     files = sorted(p for p in content_dir.rglob("*") if p.is_file())
     code = sorted(p for pattern in _CODE for p in paths.ROOT.glob(pattern))
     for label, base, group in (("content", content_dir, files), ("code", paths.ROOT, code)):

@@ -11,7 +11,6 @@ import re
 import string
 from dataclasses import dataclass, field
 from functools import lru_cache
-from importlib import resources
 from pathlib import Path
 from typing import Any, Iterable
 
@@ -260,6 +259,7 @@ def _index(node, path: Path_, doc: Document, problems: list[Problem]) -> None:
 
 @lru_cache(maxsize=None)
 def schema(name: str) -> dict:
+    from importlib import resources
     text = resources.files("skill.core").joinpath("schemas", f"{name}.json").read_text(encoding="utf-8")
     return json.loads(text)
 

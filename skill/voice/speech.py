@@ -6,10 +6,8 @@ handled in one place.
 from __future__ import annotations
 
 import re
-import xml.parsers.expat
 from dataclasses import dataclass, field
 from functools import lru_cache
-from html import escape
 
 MAX_BREAK_SECONDS = 10.0          # Alexa ignores or rejects longer <break>s
 MAX_SPEECH_CHARS = 8000           # outputSpeech limit, SSML included
@@ -124,8 +122,13 @@ def _pauses(seconds: float) -> tuple[tuple[str, ...], tuple[float, ...]]:
     return tuple(tags), tuple(steps)
 
 
+def _escape(text: str) -> str:
+    """html.escape(text, quote=False), without importing html (and html.entities) at start-up."""
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
 def _render(text: str) -> str:
-    escaped = escape(text, quote=False)
+    escaped = _escape(text)
     return _SPOKEN_AS_PATTERN.sub(lambda m: f'<sub alias="{_SPOKEN_AS[m.group(1)]}">{m.group(1)}</sub>', escaped)
 
 
@@ -164,6 +167,8 @@ class SsmlReport:
 
 def inspect_ssml(ssml: str) -> SsmlReport:
     """Parses SSML as Alexa would and lists every rule it breaks."""
+    import xml.parsers.expat
+
     problems: list[str] = []
     text_parts: list[str] = []
     breaks: list[float] = []
@@ -249,17 +254,88 @@ def to_segments(ssml: str) -> list[list]:
     """SSML this module wrote, as data: [["s", text] | ["p", text] | ["b", seconds], ...].
 
     "herhaal" keeps this in the session instead of SSML, and `Speech.from_segments` renders it
-    again, so whatever comes back in a session attribute is spoken as text, never as markup."""
+    again, so whatever comes back in a session attribute is spoken as text, never as markup.
+    Read with a scanner for the few tags `Speech` writes (every turn does this); anything else
+    goes to the XML parser (tests/test_speech.py holds the two to the same result)."""
+    segments: list[list] = []
+    text: list[str] = []
+    paragraph: list[str] | None = None
+    depth = 0                                   # open <sub>s
+    position = 0
+    for match in _TOKEN.finditer(ssml):
+        if match.start() != position:
+            return _to_segments_xml(ssml)
+        position = match.end()
+        tag, words = match.group("tag"), match.group("text")
+        if words is not None:
+            (paragraph if paragraph is not None else text).append(_unescape(words))
+        elif tag in ("<speak>", "</speak>"):
+            if (tag == "<speak>") != (match.start() == 0) or (tag == "</speak>") != (match.end() == len(ssml)):
+                return _to_segments_xml(ssml)
+        elif tag == "<p>":
+            if paragraph is not None or depth:
+                return _to_segments_xml(ssml)
+            _flush(segments, text)
+            paragraph = []
+        elif tag == "</p>":
+            if paragraph is None or depth:
+                return _to_segments_xml(ssml)
+            joined = " ".join("".join(paragraph).split())
+            if joined:
+                segments.append(["p", joined])
+            paragraph = None
+        elif tag.startswith("<sub"):
+            depth += 1
+        elif tag == "</sub>":
+            depth -= 1
+            if depth < 0:
+                return _to_segments_xml(ssml)
+        else:                                   # <break time="..."/>
+            if paragraph is not None or depth:
+                return _to_segments_xml(ssml)
+            _flush(segments, text)
+            seconds = break_seconds({"time": match.group("time")})
+            if seconds > 0:
+                segments.append(["b", seconds])
+    if position != len(ssml) or paragraph is not None or depth or not ssml.startswith("<speak>"):
+        return _to_segments_xml(ssml)
+    _flush(segments, text)
+    return segments
+
+
+_TOKEN = re.compile(r'(?P<tag><speak>|</speak>|<p>|</p>|<sub alias="[^"<>&]*">|</sub>|<break time="(?P<time>[0-9.]+m?s)"/>)'
+                    r"|(?P<text>[^<]+)")
+_ENTITY = re.compile(r"&(amp|lt|gt|quot|apos|#[0-9]+|#x[0-9a-fA-F]+);")
+_NAMED = {"amp": "&", "lt": "<", "gt": ">", "quot": '"', "apos": "'"}
+
+
+def _unescape(text: str) -> str:
+    if "&" not in text:
+        return text
+    def one(match: re.Match) -> str:
+        name = match.group(1)
+        if name in _NAMED:
+            return _NAMED[name]
+        return chr(int(name[2:], 16) if name[1] == "x" else int(name[1:]))
+    return _ENTITY.sub(one, text)
+
+
+def _flush(segments: list[list], text: list[str]) -> None:
+    joined = " ".join("".join(text).split())
+    if joined:
+        segments.append(["s", joined])
+    text.clear()
+
+
+def _to_segments_xml(ssml: str) -> list[list]:
+    """`to_segments` for any SSML, through the XML parser."""
     import xml.etree.ElementTree as ElementTree
 
     segments: list[list] = []
     text: list[str] = []
 
     def flush() -> None:
-        joined = " ".join("".join(text).split())
-        if joined:
-            segments.append(["s", joined])
-        text.clear()
+        _flush(segments, text)
 
     def walk(element) -> None:
         for child in element:
