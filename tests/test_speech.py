@@ -98,3 +98,17 @@ def test_the_fast_reader_hands_other_markup_to_the_xml_parser():
                  '<speak><p>a <sub alias="x">b</sub> c</p><break strength="strong"/>d &#233;&amp;</speak>',
                  "<speak>zo <break time='2s'/> door</speak>"]:
         assert to_segments(ssml) == _to_segments_xml(ssml)
+
+
+def test_a_coach_script_is_spoken_the_same_from_the_cache(content):
+    """`Speech.of_cues` keeps the speech of a script; what it gives is what saying the cues gives."""
+    coach = content.coach
+    for exercise in coach.routine("warmup").blocks[1].exercises:
+        script = coach.exercise_script(exercise)
+        for skip in (0, 2):
+            fresh = Speech()
+            for kind, value in script[skip:]:
+                fresh.say(value) if kind == "say" else fresh.pause(value)
+            for _ in range(2):
+                kept = Speech.of_cues(script, skip)
+                assert kept.ssml == fresh.ssml and kept.seconds == fresh.seconds

@@ -89,6 +89,22 @@ class Speech:
                 out.say(value)
         return out
 
+    @classmethod
+    def of_cues(cls, cues: list, skip: int = 0) -> "Speech":
+        """A coach script's cues (("say", text) | ("pause", seconds)) from `skip` on, spoken. The
+        coach's scripts are kept and shared (skill.core.coach), so their speech is kept too."""
+        key = (id(cues), skip)
+        kept = _CUE_SPEECH.get(key)
+        if kept is not None and kept[0] is cues:
+            return kept[1]
+        out = cls()
+        for kind, value in cues[skip:]:
+            out.say(value) if kind == "say" else out.pause(value)
+        if len(_CUE_SPEECH) >= 512:
+            _CUE_SPEECH.clear()
+        _CUE_SPEECH[key] = (cues, out)           # the cues are kept with it: their id stays theirs
+        return out
+
     def __bool__(self) -> bool:
         return bool(self.parts)
 
@@ -96,6 +112,8 @@ class Speech:
     def ssml(self) -> str:
         return "<speak>" + " ".join(self.parts) + "</speak>"
 
+
+_CUE_SPEECH: dict = {}
 
 # Said the way Dutch speakers say it: the emergency number is "één één twee", not "honderdtwaalf".
 _SPOKEN_AS = {"112": "één één twee"}

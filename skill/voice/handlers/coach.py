@@ -90,8 +90,7 @@ def play(handler_input: HandlerInput, content: Content, routine: Routine, block:
         if skip and back_in:                       # back into the exercise where the listener was
             out.say(phrase("coach_back_in", oefening=exercise.variant(exercise.id in easier).name))
         offsets.append(out.seconds)
-        for kind, value in script[skip:]:
-            out.say(value) if kind == "say" else out.pause(value)
+        out.extend(Speech.of_cues(script, skip))
     # Where the listener is, for the next request: the block's exercises start at `offsets` and end
     # at `end`; after that the block is over. Stored, it is the place to resume when the session
     # breaks off; once the block has been heard to the end (session_ended), it becomes the next block.
