@@ -115,6 +115,9 @@ class Speech:
 
 _CUE_SPEECH: dict = {}
 
+# Characters XML 1.0 does not allow, escaped or not: text holding one never becomes valid SSML.
+NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+
 # Said the way Dutch speakers say it: the emergency number is "één één twee", not "honderdtwaalf".
 _SPOKEN_AS = {"112": "één één twee"}
 _SPOKEN_AS_PATTERN = re.compile(r"(?<![\w.,])(" + "|".join(map(re.escape, _SPOKEN_AS)) + r")(?![\w])")

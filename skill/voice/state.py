@@ -75,13 +75,15 @@ MAX_REPEAT_SSML = {"speech": 6000, "reprompt": 1500}
 
 def _renders(segments: Any, limit: int) -> bool:
     """Speech rebuilt from checked segments escapes every text and splits every pause, so its SSML
-    is valid by construction (tests/test_speech.py); what is left to check is its size and length."""
-    from skill.voice.speech import MAX_AUDIO_SECONDS, Speech
+    is valid once no text holds a character XML forbids (tests/test_session_state.py holds this to
+    parsing it); what is left to check is its size and length."""
+    from skill.voice.speech import MAX_AUDIO_SECONDS, NOT_XML, Speech
 
     if not segments_ok(segments):
         return False
     speech = Speech.from_segments(segments)
-    return len(speech.ssml) <= limit and speech.seconds <= MAX_AUDIO_SECONDS / 2
+    ssml = speech.ssml
+    return len(ssml) <= limit and not NOT_XML.search(ssml) and speech.seconds <= MAX_AUDIO_SECONDS / 2
 
 
 def _last(value: Any, content: Content) -> bool:
