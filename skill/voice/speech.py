@@ -277,7 +277,17 @@ def to_segments(ssml: str) -> list[list]:
     "herhaal" keeps this in the session instead of SSML, and `Speech.from_segments` renders it
     again, so whatever comes back in a session attribute is spoken as text, never as markup.
     Read with a scanner for the few tags `Speech` writes (every turn does this); anything else
-    goes to the XML parser (tests/test_speech.py holds the two to the same result)."""
+    goes to the XML parser (tests/test_speech.py holds the two to the same result). Most answers
+    are the same text for every listener, so what was read is kept (a fresh copy each time)."""
+    return [list(segment) for segment in _segments_of(ssml)]
+
+
+@lru_cache(maxsize=512)
+def _segments_of(ssml: str) -> tuple[tuple, ...]:
+    return tuple(tuple(segment) for segment in _scan_segments(ssml))
+
+
+def _scan_segments(ssml: str) -> list[list]:
     segments: list[list] = []
     text: list[str] = []
     paragraph: list[str] | None = None

@@ -81,9 +81,19 @@ def _renders(segments: Any, limit: int) -> bool:
 
     if not segments_ok(segments):
         return False
-    speech = Speech.from_segments(segments)
-    ssml = speech.ssml
-    return len(ssml) <= limit and not NOT_XML.search(ssml) and speech.seconds <= MAX_AUDIO_SECONDS / 2
+    key = (limit, tuple((kind, value) for kind, value in segments))
+    known = _RENDERS.get(key)
+    if known is None:
+        speech = Speech.from_segments(segments)
+        ssml = speech.ssml
+        known = len(ssml) <= limit and not NOT_XML.search(ssml) and speech.seconds <= MAX_AUDIO_SECONDS / 2
+        if len(_RENDERS) >= 1024:
+            _RENDERS.clear()
+        _RENDERS[key] = known
+    return known
+
+
+_RENDERS: dict = {}      # checked repeat data -> whether it renders: most answers are the same for every listener
 
 
 def _last(value: Any, content: Content) -> bool:
