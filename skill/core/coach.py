@@ -77,6 +77,13 @@ class Coach:
     def routine(self, routine_id: str) -> Routine:
         return self.routines[routine_id]
 
+    def exercise_ids(self) -> frozenset[str]:
+        """Every exercise id of every routine (kept: the session check asks on every coach turn)."""
+        ids = self.__dict__.get("_exercise_ids")
+        if ids is None:
+            ids = self.__dict__["_exercise_ids"] = frozenset(e for r in self.routines.values() for e in r.exercise_ids())
+        return ids
+
     def pain_rule_for(self, routine: Routine) -> str:
         """What is said about pain at the start of a routine: its own rule, else the general one."""
         return routine.pain_rule or self.pain_rule

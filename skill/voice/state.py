@@ -195,7 +195,7 @@ def _coach(value: Any, content: Content) -> bool:
     frozen = value.get("frozen", None)
     if frozen is not None and not _int(frozen, 0, len(exercises) - 1):
         return False
-    known = {e for r in content.coach.routines.values() for e in r.exercise_ids()}
+    known = content.coach.exercise_ids()
     easier = value["easier"]
     if not (isinstance(easier, list) and len(easier) <= MAX_LIST and all(e in known for e in easier)):
         return False
@@ -216,7 +216,7 @@ def _place(value: Any, content: Content) -> bool:
 
 
 def _easier(value: Any, content: Content) -> bool:
-    known = {e for r in content.coach.routines.values() for e in r.exercise_ids()}
+    known = content.coach.exercise_ids()
     return isinstance(value, list) and len(value) <= MAX_LIST and all(e in known for e in value)
 
 
