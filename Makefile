@@ -7,9 +7,16 @@ STAMP  := $(VENV)/.setup-done
 PORT   ?= 5000
 HOST   ?= 127.0.0.1
 
-.PHONY: setup run chat console browser test check package triage-graph clinical-basis bench fuzz soak lambda-zip clean
+.PHONY: setup run chat console browser test check package triage-graph clinical-basis bench fuzz soak lambda-zip clean snapshot
 
 setup: $(STAMP)
+
+# The compiled content the web service, Lambda and `make chat` start from (README, "Speed"): rebuilt
+# when content/ or the code that reads it changes. A stale one is never used: they load in full.
+SNAPSHOT := build/content.pickle
+snapshot: $(SNAPSHOT)
+$(SNAPSHOT): $(STAMP) $(shell find content skill/core skill/adapters/snapshot.py skill/adapters/documents.py -type f -not -name '*.pyc' 2>/dev/null)
+	$(BIN)/hamstring-skill snapshot
 
 # Rebuilt only when the lock file or the project metadata change, so `make setup` is idempotent.
 $(STAMP): requirements.lock pyproject.toml
@@ -19,17 +26,17 @@ $(STAMP): requirements.lock pyproject.toml
 	@touch $(STAMP)
 
 # The web service as Alexa reaches it (put an HTTPS proxy in front of it; see README).
-run: setup
+run: setup snapshot
 	$(BIN)/gunicorn --bind $(HOST):$(PORT) --workers 2 --access-logfile - 'skill.adapters.web:create_app()'
 
 # Talk to the skill in Dutch in the terminal, through the offline simulator.
-chat: setup
+chat: setup snapshot
 	$(BIN)/hamstring-skill chat $(ARGS)
 
 # The practice's console in the browser (README, "Console"): chat, why-pane and content review,
 # on this machine only. CONSOLE_PORT picks the port.
 CONSOLE_PORT ?= 5050
-console: setup
+console: setup snapshot
 	HOST=$(HOST) CONSOLE_PORT=$(CONSOLE_PORT) $(BIN)/python -m skill.adapters.console
 
 # Debian's Chromium and chromedriver for the console's browser tests. Installed when missing and
@@ -49,7 +56,7 @@ check: setup
 
 # The ASK CLI skill package in build/ask/skill-package. Needs SKILL_ENDPOINT (Lambda ARN or HTTPS URL)
 # and the privacy and terms addresses (README, "Going live"); ARGS=--local builds one to look at.
-package: setup
+package: setup snapshot
 	$(BIN)/hamstring-skill package build/ask $(ARGS)
 
 triage-graph: setup
@@ -59,8 +66,10 @@ triage-graph: setup
 clinical-basis: setup
 	$(BIN)/hamstring-skill clinical-basis docs/clinical-basis.md
 
-bench: setup
-	$(BIN)/python bench/run.py
+# Side by side with a minimal ASK SDK skill: per request, cold start, signed web requests (README,
+# "Speed"). Takes about two minutes; not part of `make test`.
+bench: setup snapshot
+	$(BIN)/python bench/run.py $(ARGS)
 
 # Hypothesis-generated and mutated Alexa envelopes through the Lambda handler (make test runs 200).
 FUZZ_EXAMPLES ?= 10000
@@ -75,8 +84,9 @@ soak: setup
 	$(BIN)/python bench/soak.py --listeners $(SOAK_LISTENERS) --seconds $(SOAK_SECONDS) --mode both
 
 # A zip for AWS Lambda (handler: skill.lambda_function.handler), built for the Python 3.11 runtime
-# on arm64 from manylinux aarch64 wheels (fetched from PyPI), whatever this machine is. build/lambda
-# keeps the unpacked tree: ask-resources.json deploys it as the function's code.
+# on arm64 from manylinux aarch64 wheels (fetched from PyPI), whatever this machine is, with a fresh
+# content snapshot and Python 3.11 bytecode. build/lambda keeps the unpacked tree: ask-resources.json
+# deploys it as the function's code.
 lambda-zip: setup
 	$(BIN)/hamstring-skill lambda-zip build/hamstring-hulp-lambda.zip --tree build/lambda
 

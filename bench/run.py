@@ -1,88 +1,350 @@
-"""Speed and size figures for Hamstring Hulp (`make bench`). Prints, never asserts.
+"""`make bench`: Hamstring Hulp measured side by side against a minimal skill on the same ASK SDK.
 
-Targets they are read against (Alexa platform facts, shared/reference/alexa-facts.md):
-  - a response within about 8 s of the request: the skill itself should answer in well under 100 ms;
-  - a response envelope, session attributes included, under 24 KB (the older limit; now 120 KB);
-  - a cold start (content loaded and validated, every triage path walked) of a second or two on Lambda;
-  - one coach response at most 240 s of speech and pauses.
+Prints, never asserts. Three parts, each as ratios to bench/minimal_skill.py measured in the same
+run, so that a busy or slow machine moves both sides alike:
+
+  1. per request kind (launch, topic, triage answer, coach "verder" with SQLite, session end):
+     p50 and p99 of the Lambda path (event dict in, response dict out) in one process, the two
+     skills taking turns request by request;
+  2. cold start: a fresh process imports the Lambda handler and answers one LaunchRequest; wall
+     time from start to exit and peak memory (VmHWM), with SQLite and with DynamoDB (a moto
+     server on loopback). Bytecode is compiled first, as the Lambda zip ships it;
+  3. the web service on gunicorn (2 workers, as `make run`): requests per second for signed POSTs,
+     verified against a locally generated CA, against /health on the same server.
+
+Targets (issue 11): p50 per turn at most 1.3x (coach "verder" 1.5x), cold start at most 1.5x in
+time and in memory, signed POSTs at least 0.5x the rate of /health.
+
+    python bench/run.py [--requests 2000] [--cold-runs 7] [--web-seconds 4]
 """
 from __future__ import annotations
 
+import argparse
+import http.client
 import json
+import os
+import platform
+import signal
+import socket
 import statistics
+import subprocess
 import sys
+import tempfile
+import threading
 import time
+import uuid
+from datetime import datetime, timezone
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from skill.adapters.simulator.nlu import default_nlu  # noqa: E402
-from skill.adapters.simulator.session import Simulator  # noqa: E402
-from skill.core.content import load_content  # noqa: E402
-from skill.voice.app import build_skill  # noqa: E402
-from skill.voice.speech import estimate_seconds  # noqa: E402
-
-CONVERSATION = [
-    "moet ik ijs of warmte gebruiken", "ja", "ja", "nee", "check mijn klachten", "nee", "nee",
-    "plotseling tijdens het sprinten", "ik loop mank", "nee", "nee", "stop",
-    "start de warming-up", "verder", "herhaal", "makkelijker", "hoe lang nog", "verder", "verder",
-    "doe mijn revalidatie oefeningen fase twee", "verder", "verder", "doe de sporttest", "ja", "ja", "nee",
-]
+KINDS = ("launch", "topic", "triage answer", "coach verder (SQLite)", "session end")
+TARGET = {"launch": 1.3, "topic": 1.3, "triage answer": 1.3, "coach verder (SQLite)": 1.5, "session end": 1.3}
 
 
-def timed(function, *args, repeat: int = 1):
+# ---------------------------------------------------------------- the events
+
+def capture_events() -> dict[str, dict]:
+    """One real event of each kind, from the simulator playing a conversation with the skill."""
+    from skill.adapters.simulator.session import Simulator
+    from skill.voice.app import build_skill
+
+    with tempfile.TemporaryDirectory(prefix="hamstring-bench-") as folder:
+        from skill.adapters.storage import SqlitePersistenceAdapter
+        sim = Simulator(build_skill(persistence_adapter=SqlitePersistenceAdapter(Path(folder) / "capture.sqlite")))
+        events = {"launch": sim.launch().request}
+        events["topic"] = sim.say("moet ik ijs of warmte gebruiken").request
+        sim.say("nee")
+        sim.say("check mijn klachten")
+        events["triage answer"] = sim.say("nee").request
+        sim.say("stop")
+        sim.say("start de warming-up")
+        turn = sim.say("verder")
+        assert turn.request["request"]["intent"]["name"] == "AMAZON.NextIntent", turn.request
+        assert "Onderdeel twee" in turn.speech, turn.speech
+        events["coach verder (SQLite)"] = turn.request
+        events["session end"] = sim.end_session().request
+    return events
+
+
+# ---------------------------------------------------------------- 1. per request
+
+def percentile(values: list[float], p: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(p / 100 * len(ordered)))]
+
+
+def per_request(events: dict[str, dict], requests: int, folder: Path) -> list[dict]:
+    from bench.minimal_skill import MinimalSqliteAdapter, build as build_minimal
+    from skill.adapters.storage import adapter_from_environment
+    from skill.adapters.snapshot import production_content
+    from skill.lambda_function import run
+    from skill.voice.app import build_skill
+
+    project = build_skill(production_content(), persistence_adapter=adapter_from_environment(
+        {"HAMSTRING_STORE": f"sqlite:{folder / 'project.sqlite'}"}))
+    minimal = build_minimal(MinimalSqliteAdapter(folder / "minimal.sqlite"))
+    skills = {"project": project, "minimal": minimal}
+    times = {(who, kind): [] for who in skills for kind in KINDS}
+    for kind in KINDS:                                     # warm up, and check both answer
+        for who, skill in skills.items():
+            for _ in range(20):
+                response = run(skill, events[kind])
+            assert "response" in response, (who, kind)
+    clock = time.perf_counter_ns
+    for i in range(requests):
+        order = ("project", "minimal") if i % 2 == 0 else ("minimal", "project")
+        for kind in KINDS:
+            event = events[kind]
+            for who in order:
+                skill = skills[who]
+                start = clock()
+                run(skill, event)
+                times[(who, kind)].append((clock() - start) / 1e6)
+    rows = []
+    for kind in KINDS:
+        p, m = times[("project", kind)], times[("minimal", kind)]
+        rows.append({"kind": kind, "p50": (percentile(p, 50), percentile(m, 50)),
+                     "p99": (percentile(p, 99), percentile(m, 99)), "target": TARGET[kind]})
+    return rows
+
+
+# ---------------------------------------------------------------- 2. cold start
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def _wait_for_port(port: int, process: subprocess.Popen, seconds: float = 30) -> None:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError(f"{process.args[0]} stopped at start-up")
+        try:
+            with socket.create_connection(("127.0.0.1", port), timeout=0.5):
+                return
+        except OSError:
+            time.sleep(0.1)
+    raise RuntimeError(f"nothing listens on port {port}")
+
+
+def _stop(process: subprocess.Popen) -> None:
+    try:
+        os.killpg(process.pid, signal.SIGTERM)
+        process.wait(timeout=15)
+    except (ProcessLookupError, subprocess.TimeoutExpired):
+        os.killpg(process.pid, signal.SIGKILL)
+        process.wait()
+
+
+def one_cold_start(which: str, event_file: Path, env: dict[str, str]) -> tuple[float, float, dict]:
+    """(seconds from start to exit, peak MiB, what it printed) for one fresh process."""
+    read, write = os.pipe()
     start = time.perf_counter()
-    for _ in range(repeat):
-        result = function(*args)
-    return result, (time.perf_counter() - start) / repeat
+    pid = os.posix_spawn(sys.executable, [sys.executable, str(ROOT / "bench" / "cold_start.py"), which, str(event_file)],
+                         env, file_actions=[(os.POSIX_SPAWN_DUP2, write, 1), (os.POSIX_SPAWN_CLOSE, read)])
+    os.close(write)
+    with os.fdopen(read) as out:
+        printed = out.read()
+    _, status = os.waitpid(pid, 0)
+    elapsed = time.perf_counter() - start
+    if os.waitstatus_to_exitcode(status) != 0:
+        raise RuntimeError(f"cold start of {which} failed: {printed[-500:]}")
+    report = json.loads(printed.strip().splitlines()[-1])
+    return elapsed, report["peak_kib"] / 1024, report
 
 
-def main() -> None:
-    import tempfile
+def cold_starts(events: dict[str, dict], runs: int, folder: Path) -> list[dict]:
+    event_file = folder / "launch.json"
+    event_file.write_text(json.dumps(events["launch"]), encoding="utf-8")
+    base = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
+    base.update({"PYTHONPYCACHEPREFIX": str(folder / "pycache"), "ALEXA_SKILL_ID": events["launch"]["context"]["System"]["application"]["applicationId"],
+                 "AWS_ACCESS_KEY_ID": "testing", "AWS_SECRET_ACCESS_KEY": "testing", "AWS_DEFAULT_REGION": "eu-west-1"})
+    base.pop("HAMSTRING_SNAPSHOT", None)
+    rows = []
+    moto = None
+    try:
+        for variant in ("SQLite", "DynamoDB (moto server)"):
+            if variant == "SQLite":
+                env = dict(base, HAMSTRING_STORE=f"sqlite:{folder / 'cold-project.sqlite'}",
+                           MINIMAL_STORE=f"sqlite:{folder / 'cold-minimal.sqlite'}")
+            else:
+                port = _free_port()
+                moto = subprocess.Popen([str(Path(sys.executable).with_name("moto_server")), "-H", "127.0.0.1", "-p", str(port)],
+                                        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
+                _wait_for_port(port, moto)
+                endpoint = f"http://127.0.0.1:{port}"
+                os.environ.update({k: base[k] for k in ("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_DEFAULT_REGION")})
+                from skill.adapters.storage import dynamodb_adapter
+                dynamodb_adapter("bench-project", endpoint=endpoint, create_table=True)
+                dynamodb_adapter("bench-minimal", endpoint=endpoint, create_table=True)
+                env = dict(base, HAMSTRING_STORE="dynamodb:bench-project", MINIMAL_STORE="dynamodb:bench-minimal",
+                           HAMSTRING_DYNAMODB_ENDPOINT=endpoint)
+            measured = {"project": [], "minimal": []}
+            for who in measured:                     # compiles the bytecode; not counted
+                _, _, printed = one_cold_start(who, event_file, env)
+                if who == "project":
+                    modules = printed["modules"]
+            for i in range(runs):
+                for who in (("project", "minimal") if i % 2 == 0 else ("minimal", "project")):
+                    seconds, mib, printed = one_cold_start(who, event_file, env)
+                    measured[who].append((seconds, mib))
+            rows.append({"variant": variant,
+                         "seconds": tuple(statistics.median(s for s, _ in measured[w]) for w in ("project", "minimal")),
+                         "mib": tuple(statistics.median(m for _, m in measured[w]) for w in ("project", "minimal")),
+                         "modules": modules})
+            if moto is not None:
+                _stop(moto)
+                moto = None
+    finally:
+        if moto is not None:
+            _stop(moto)
+    return rows
 
-    from skill.adapters.storage import SqlitePersistenceAdapter
 
-    content, load_s = timed(load_content)
-    store = SqlitePersistenceAdapter(Path(tempfile.mkdtemp(prefix="hamstring-bench-")) / "store.sqlite")
-    skill, build_s = timed(lambda c: build_skill(c, persistence_adapter=store), content)
-    nlu, nlu_build_s = timed(default_nlu)
-    print(f"content load + validation (all triage paths walked): {load_s * 1000:7.1f} ms")
-    print(f"skill build:                                         {build_s * 1000:7.1f} ms")
-    print(f"offline NLU build from the interaction model:        {nlu_build_s * 1000:7.1f} ms")
+# ---------------------------------------------------------------- 3. the web service
 
-    sim = Simulator(skill, nlu)
-    sim.launch()
-    invoke_ms, understand_ms, sizes, audio = [], [], [], []
-    for utterance in CONVERSATION * 5:
-        _, seconds = timed(nlu.understand, utterance)
-        understand_ms.append(seconds * 1000)
-        start = time.perf_counter()
-        turn = sim.say(utterance)
-        invoke_ms.append((time.perf_counter() - start) * 1000 - understand_ms[-1])
-        sizes.append(len(json.dumps(turn.response).encode("utf-8")))
-        if turn.ssml:
-            audio.append(estimate_seconds(turn.ssml))
+def _hammer(port: int, make_request, seconds: float, clients: int) -> float:
+    """Requests per second with `clients` connections sending one request after another."""
+    counts = [0] * clients
+    errors = []
+    deadline = time.monotonic() + seconds
 
-    def pct(values, p):
-        ordered = sorted(values)
-        return ordered[min(len(ordered) - 1, int(p / 100 * len(ordered)))]
+    def client(index: int) -> None:
+        n = 0
+        while time.monotonic() < deadline:
+            connection = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+            method, path, body, headers = make_request(n * clients + index)
+            connection.request(method, path, body=body, headers=headers)
+            response = connection.getresponse()
+            response.read()
+            connection.close()
+            if response.status != 200:
+                errors.append(response.status)
+                return
+            n += 1
+        counts[index] = n
 
-    print(f"requests measured:                                   {len(invoke_ms):7d}")
-    print(f"skill.invoke per request, median / p95 / max:       {statistics.median(invoke_ms):7.1f} / "
-          f"{pct(invoke_ms, 95):.1f} / {max(invoke_ms):.1f} ms")
-    print(f"NLU per utterance, median / p95:                     {statistics.median(understand_ms):7.1f} / "
-          f"{pct(understand_ms, 95):.1f} ms")
-    print(f"response envelope size, median / max:                {statistics.median(sizes) / 1024:7.1f} / "
-          f"{max(sizes) / 1024:.1f} KB (limit 24 KB older, 120 KB now)")
-    print(f"spoken length per response, median / max:           {statistics.median(audio):7.1f} / {max(audio):.1f} s (limit 240 s)")
+    threads = [threading.Thread(target=client, args=(i,)) for i in range(clients)]
+    started = time.monotonic()
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    if errors:
+        raise RuntimeError(f"the web service answered {errors[0]}")
+    return sum(counts) / (time.monotonic() - started)
 
-    zip_path = ROOT / "build" / "hamstring-hulp-lambda.zip"
-    if zip_path.exists():
-        print(f"Lambda zip (make lambda-zip):                        {zip_path.stat().st_size / 1024 / 1024:7.1f} MB (limit 50 MB zipped)")
-    else:
-        print("Lambda zip:                                          not built (make lambda-zip)")
+
+def web_throughput(events: dict[str, dict], seconds: float, folder: Path) -> dict:
+    from bench.soak import _pki
+    from tests.test_web_verification import _sign
+
+    key = _pki(folder)
+    cert_url = "https://s3.amazonaws.com/echo.api/echo-api-cert-bench.pem"
+    port = _free_port()
+    env = {**os.environ, "SSL_CERT_FILE": str(folder / "roots.pem"), "SOAK_CHAIN_FILE": str(folder / "chain.pem"),
+           "SOAK_CERT_URL": cert_url, "ALEXA_SKILL_ID": events["topic"]["context"]["System"]["application"]["applicationId"],
+           "HAMSTRING_STORE": f"sqlite:{folder / 'web.sqlite'}", "PYTHONPATH": str(ROOT)}
+    env.pop("PYTHONDONTWRITEBYTECODE", None)
+    server = subprocess.Popen([str(Path(sys.executable).with_name("gunicorn")), "--bind", f"127.0.0.1:{port}",
+                               "--workers", "2", "--log-level", "warning", "bench.soak_app:create_app()"],
+                              cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=open(folder / "gunicorn.log", "wb"),
+                              start_new_session=True)
+    try:
+        _wait_for_port(port, server)
+        stamp = datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+        signed = []
+        for _ in range(200):                         # a topic question, each with its own request id
+            event = json.loads(json.dumps(events["topic"]))
+            event["request"]["timestamp"] = stamp
+            event["request"]["requestId"] = f"amzn1.echo-api.request.{uuid.uuid4()}"
+            body = json.dumps(event).encode("utf-8")
+            signed.append((body, {"Content-Type": "application/json", "SignatureCertChainUrl": cert_url,
+                                  "Signature-256": _sign(body, key)}))
+
+        def health(n):
+            return "GET", "/health", None, {}
+
+        def post(n):
+            body, headers = signed[n % len(signed)]
+            return "POST", "/", body, headers
+
+        _hammer(port, post, 0.5, 2)                  # every worker fetches and validates the chain once
+        _hammer(port, health, 0.5, 2)
+        results = {"health": [], "signed": []}
+        for _ in range(2):                           # alternating, so both see the same machine
+            results["health"].append(_hammer(port, health, seconds / 2, 4))
+            results["signed"].append(_hammer(port, post, seconds / 2, 4))
+        return {k: statistics.mean(v) for k, v in results.items()}
+    finally:
+        _stop(server)
+
+
+# ---------------------------------------------------------------- report
+
+def machine() -> str:
+    cpu = platform.processor() or platform.machine()
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    load = os.getloadavg()[0]
+    return f"{os.cpu_count()} cores (nproc {len(os.sched_getaffinity(0))}), {cpu}, Python {platform.python_version()}, load {load:.1f} at start"
+
+
+def verdict(ok: bool) -> str:
+    return "yes" if ok else "NO"
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--requests", type=int, default=2000, help="requests of each kind, per skill")
+    parser.add_argument("--cold-runs", type=int, default=7, help="fresh processes per skill and store")
+    parser.add_argument("--web-seconds", type=float, default=4.0, help="seconds per web measurement")
+    args = parser.parse_args(argv)
+
+    from skill.adapters.snapshot import read_snapshot, snapshot_file, write_snapshot
+    if read_snapshot() is None:
+        print(f"compiling the content snapshot: {write_snapshot()}")
+    print(f"machine: {machine()}")
+    events = capture_events()
+    with tempfile.TemporaryDirectory(prefix="hamstring-bench-") as tmp:
+        folder = Path(tmp)
+        turns = per_request(events, args.requests, folder)
+        colds = cold_starts(events, args.cold_runs, folder)
+        web = web_throughput(events, args.web_seconds, folder)
+
+    print()
+    print(f"1. per request, Lambda path (event in, response out), {args.requests} of each kind per skill, in ms")
+    print(f"   {'request':24s} {'p50':>7s} {'minimal':>8s} {'ratio':>6s}   {'p99':>7s} {'minimal':>8s} {'ratio':>6s}   target p50  met")
+    for row in turns:
+        (p50, m50), (p99, m99) = row["p50"], row["p99"]
+        print(f"   {row['kind']:24s} {p50:7.3f} {m50:8.3f} {p50 / m50:5.2f}x   {p99:7.3f} {m99:8.3f} {p99 / m99:5.2f}x   "
+              f"<= {row['target']:.1f}x     {verdict(p50 / m50 <= row['target'])}")
+    print()
+    print(f"2. cold start: fresh process, import + one LaunchRequest (median of {args.cold_runs})")
+    print(f"   {'store':24s} {'time':>7s} {'minimal':>8s} {'ratio':>6s}   {'memory':>8s} {'minimal':>8s} {'ratio':>6s}   target  met")
+    for row in colds:
+        (s, ms), (m, mm) = row["seconds"], row["mib"]
+        print(f"   {row['variant']:24s} {s * 1000:5.0f}ms {ms * 1000:6.0f}ms {s / ms:5.2f}x   {m:6.1f}MiB {mm:6.1f}MiB "
+              f"{m / mm:5.2f}x   <= 1.5x  {verdict(s / ms <= 1.5 and m / mm <= 1.5)}")
+    print(f"   loaded at the project's cold start of those three: {', '.join(colds[0]['modules']) or 'none of jsonschema, yaml, num2words'}")
+    print()
+    ratio = web["signed"] / web["health"]
+    print("3. web service, gunicorn with 2 workers, 4 clients, requests per second")
+    print(f"   /health {web['health']:7.0f}/s   signed POST (topic) {web['signed']:7.0f}/s   ratio {ratio:4.2f}   "
+          f"target >= 0.5  {verdict(ratio >= 0.5)}")
+    print()
+    print(f"snapshot: {snapshot_file()}")
+    return 0
 
 
 if __name__ == "__main__":
-    main()
+    sys.exit(main())

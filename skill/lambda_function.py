@@ -8,6 +8,8 @@ from typing import Any
 from ask_sdk_core.skill import CustomSkill
 from ask_sdk_model import RequestEnvelope
 
+from skill.adapters.snapshot import production_content
+from skill.adapters.storage import adapter_from_environment
 from skill.voice.app import get_skill
 
 logging.getLogger().setLevel(logging.INFO)
@@ -15,7 +17,7 @@ logging.getLogger().setLevel(logging.INFO)
 
 def handler(event: dict[str, Any], context: Any) -> dict[str, Any]:
     """Deserialises Alexa's event, runs the one skill object, returns the serialised response."""
-    return run(get_skill(), event, context)
+    return run(get_skill(adapter_from_environment, production_content), event, context)
 
 
 def run(skill: CustomSkill, event: dict[str, Any], context: Any = None) -> dict[str, Any]:

@@ -343,3 +343,22 @@ def test_lambda_defaults_to_dynamodb(aws_test_credentials):
     from ask_sdk_dynamodb.adapter import DynamoDbAdapter
     adapter = adapter_from_environment({"AWS_LAMBDA_FUNCTION_NAME": "hamstring", "HAMSTRING_TABLE": "t1"})
     assert isinstance(adapter, DynamoDbAdapter) and adapter.table_name == "t1"
+
+
+def test_dynamodb_at_most_one_read_and_one_write_per_turn(content, nlu, dynamodb_endpoint, aws_test_credentials):
+    """Every turn of a listener's week costs DynamoDB at most one GetItem and one PutItem (a delete
+    asked for is the one write of its turn), counted on the wire to the moto server."""
+    store = dynamodb_adapter(f"hamstring-{uuid.uuid4().hex[:8]}", endpoint=dynamodb_endpoint, create_table=True)
+    calls: list[str] = []
+    store.dynamodb.meta.client.meta.events.register("before-call.dynamodb.*", lambda model, **_: calls.append(model.name))
+    sim = Simulator(build_skill(content, persistence_adapter=store), nlu)
+    seen = set()
+    for utterance in ["vraag hamstring hulp om de warming-up te starten", "verder", "herhaal", "makkelijker",
+                      "hoe lang nog", "pauze", "ga verder met de warming-up", "verder", "verder", "verder", "stop",
+                      "open hamstring hulp", "moet ik ijs of warmte gebruiken", "ja", "start de cooling-down",
+                      "verder", "stop", "open hamstring hulp", "wis mijn gegevens", "ja"]:
+        calls.clear()
+        sim.say(utterance)
+        assert calls.count("GetItem") <= 1 and len(calls) - calls.count("GetItem") <= 1, (utterance, calls)
+        seen.update(calls)
+    assert {"GetItem", "PutItem", "DeleteItem"} <= seen        # the count saw the store being used

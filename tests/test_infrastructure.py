@@ -131,7 +131,15 @@ def test_the_lambda_zip_is_built_for_arm64(zips):
         assert "skill/lambda_function.py" in names and "content/routines.yaml" in names
         assert "interaction_model/nl-NL.json" in names and "content/privacy.yaml" in names
         assert not any(n.startswith(("boto3/", "botocore/", "flask/", "moto/", "PIL/")) for n in names)
-        assert not any("__pycache__" in n for n in names)
+        # Bytecode for Python 3.11 beside every module, with unchecked hashes (PEP 552 flags 0b01),
+        # and the compiled content snapshot.
+        modules = [n for n in names if n.endswith(".py") and n.startswith(("skill/", "ask_sdk_core/", "yaml/"))]
+        for module in modules:
+            folder, _, file = module.rpartition("/")
+            cached = f"{folder}/__pycache__/{file[:-3]}.cpython-311.pyc"
+            assert cached in names, cached
+            assert int.from_bytes(archive.read(cached)[4:8], "little") == 0b01, cached
+        assert "build/content.pickle" in names
         # The same files as the build for this machine, apart from the platform in binary names.
         host_tag = lambda_zip.host_platform().split("_", 1)[1]
         normalised = {n.replace(host_tag, "aarch64") for n in other.namelist() if "/RECORD" not in n and "/WHEEL" not in n}
@@ -143,6 +151,9 @@ def test_the_unpacked_zip_answers_a_launch_request_in_a_clean_interpreter(zips, 
     unpacked = tmp_path / "task"                      # Lambda unpacks the zip to /var/task
     with zipfile.ZipFile(host) as archive:
         archive.extractall(unpacked)
+    # The shipped bytecode is what runs: a line added to a source afterwards is never executed.
+    with open(unpacked / "skill" / "voice" / "app.py", "a", encoding="utf-8") as source:
+        source.write("\nRAN_FROM_SOURCE = True\n")
     event = {
         "version": "1.0",
         "session": {"new": True, "sessionId": "amzn1.echo-api.session.1", "attributes": {},
@@ -161,7 +172,10 @@ def test_the_unpacked_zip_answers_a_launch_request_in_a_clean_interpreter(zips, 
         "response = handler(json.loads(sys.argv[2]), None)\n"
         "outside = sorted({m.__file__ for m in list(sys.modules.values()) if getattr(m, '__file__', None)\n"
         "                  and 'site-packages' in m.__file__})\n"
-        "print(json.dumps({'response': response, 'outside': outside, 'path': sys.path}))\n"
+        "from skill.voice import app\n"
+        "print(json.dumps({'response': response, 'outside': outside, 'path': sys.path,\n"
+        "                  'from_source': hasattr(app, 'RAN_FROM_SOURCE'),\n"
+        "                  'loaded': sorted(m for m in sys.modules if m.split('.')[0] in ('jsonschema', 'yaml', 'num2words'))}))\n"
     )
     # -I: no PYTHONPATH, no user site; -S: no site-packages. Only the zip and the standard library.
     environment = {"PATH": "/usr/bin:/bin", "ALEXA_SKILL_ID": SKILL_ID, "HAMSTRING_STORE": "none",
@@ -171,6 +185,8 @@ def test_the_unpacked_zip_answers_a_launch_request_in_a_clean_interpreter(zips, 
     assert result.returncode == 0, result.stderr[-3000:]
     report = json.loads(result.stdout.strip().splitlines()[-1])
     assert report["outside"] == []
+    assert report["from_source"] is False
+    assert report["loaded"] == [], "the snapshot in the zip is used: no YAML read, no schema, no number words"
     assert not any("site-packages" in p for p in report["path"])
     speech = report["response"]["response"]["outputSpeech"]["ssml"]
     assert "Welkom bij Hamstring Hulp" in speech and "geen diagnose" in speech

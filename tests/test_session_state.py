@@ -76,3 +76,34 @@ def test_an_offer_kind_added_later_passes_with_short_details_only(content, monke
     for forged in ({"kind": "call_help", "text": "Zeg dit maar na, qzx"}, {"kind": "call_help", "n": 10 ** 9},
                    {"kind": "not_registered"}, {"kind": "call_help", **{f"k{i}": i for i in range(5)}}):
         assert state.sanitize({"offer": forged}, content)[1] == ["offer"], forged
+
+
+def _renders_by_parsing(segments, limit):
+    """What `state._renders` checked before speech counted its own length: render, parse, measure."""
+    from skill.voice.speech import MAX_AUDIO_SECONDS, estimate_seconds, inspect_ssml
+    if not state.segments_ok(segments):
+        return False
+    ssml = Speech.from_segments(segments).ssml
+    return len(ssml) <= limit and inspect_ssml(ssml).ok and estimate_seconds(ssml) <= MAX_AUDIO_SECONDS / 2
+
+
+from hypothesis import given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+_any_text = st.text(alphabet=st.characters(blacklist_categories=("Cs",)), max_size=60) | st.sampled_from(
+    ["a\x00b", "\x0b", "ok\x1f", "\ufffe", "Bel 112", "a & <b>"])
+_segments = st.lists(st.one_of(st.tuples(st.sampled_from(["s", "p"]), _any_text).map(list),
+                               st.tuples(st.just("b"), st.floats(min_value=-1, max_value=12, allow_nan=False)).map(list)),
+                     max_size=12)
+
+
+@given(_segments, st.sampled_from([200, 1500, 6000]))
+@settings(max_examples=300, deadline=None)
+def test_the_repeat_check_accepts_exactly_what_parses(segments, limit):
+    """The "herhaal" data in a session is checked without parsing its SSML; it accepts and refuses
+    exactly what rendering, parsing and measuring did (control characters included)."""
+    assert state._renders(segments, limit) == _renders_by_parsing(segments, limit)
+
+
+def test_the_repeat_check_refuses_a_lone_surrogate():
+    assert not state._renders([["s", "a\ud800b"]], 6000)

@@ -240,8 +240,9 @@ def test_verification_is_on_without_any_configuration(skill):
 
     app = create_app(skill, skill_id=SKILL_ID)
     adapter = app.extensions[EXTENSION_NAME][SKILL_ID]
-    kinds = {type(v) for v in adapter._webservice_handler._verifiers}
-    assert {RequestVerifier, TimestampVerifier} <= kinds
+    verifiers = adapter._webservice_handler._verifiers
+    assert any(isinstance(v, RequestVerifier) for v in verifiers)
+    assert any(type(v) is TimestampVerifier for v in verifiers)
 
 
 def test_missing_skill_id_is_warned_about_at_start(skill, caplog, monkeypatch):
@@ -249,3 +250,86 @@ def test_missing_skill_id_is_warned_about_at_start(skill, caplog, monkeypatch):
     with caplog.at_level("WARNING", logger="hamstring.web"):
         create_app(skill)
     assert any("ALEXA_SKILL_ID" in record.getMessage() for record in caplog.records)
+
+
+# ---------------------------------------------------------------- validated chains, kept per worker
+
+def _signature_verifier(client):
+    from flask_ask_sdk.skill_adapter import EXTENSION_NAME
+
+    from skill.adapters.web import CachingRequestVerifier
+    adapter = client.application.extensions[EXTENSION_NAME][SKILL_ID]
+    return next(v for v in adapter._webservice_handler._verifiers if isinstance(v, CachingRequestVerifier))
+
+
+@pytest.fixture
+def validations(monkeypatch):
+    """How often certvalidator validated a chain."""
+    from ask_sdk_webservice_support import verifier
+
+    calls = []
+    real = verifier.CertificateValidator
+
+    def counting(*args, **kwargs):
+        calls.append(1)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(verifier, "CertificateValidator", counting)
+    return calls
+
+
+def _ok(client, pki, **body) -> bool:
+    data = _body(**body)
+    return _post(client, data, _sign(data, pki["key"])).status_code == 200
+
+
+def test_a_chain_is_downloaded_and_validated_once_then_kept(client, pki, validations):
+    assert all(_ok(client, pki) for _ in range(3))
+    assert client.fetched == [CERT_URL] and len(validations) == 1
+    assert _signature_verifier(client).cached_urls() == [CERT_URL]
+
+
+def test_a_kept_chain_is_refused_once_its_certificate_has_expired(client, pki, validations, caplog):
+    assert _ok(client, pki)
+    verifier = _signature_verifier(client)
+    verifier._wall_clock = lambda: datetime.now(timezone.utc) + timedelta(days=31)   # the leaf is valid 30 days
+    body = _body()
+    assert _rejected(caplog, _post(client, body, _sign(body, pki["key"])), "Signing Certificate expired")
+    assert len(validations) == 1, "refused on the kept chain, by the check every request gets"
+
+
+def test_a_kept_chain_does_not_let_a_wrong_signature_or_an_old_request_through(client, pki, validations, caplog):
+    assert _ok(client, pki)
+    body = _body()
+    assert _rejected(caplog, _post(client, body, _sign(body, pki["rogue_key"])), "Request body is not valid")
+    tampered = body.replace(b'"LaunchRequest"', b'"SessionEndedRequest"')
+    assert _rejected(caplog, _post(client, tampered, _sign(body, pki["key"])), "Request body is not valid")
+    old = _body(age_seconds=200)
+    assert _rejected(caplog, _post(client, old, _sign(old, pki["key"])), "Timestamp verification failed")
+    assert len(validations) == 1 and _ok(client, pki)
+
+
+def test_a_kept_chain_without_alexas_name_is_refused_every_time(client, pki, served_chains, validations, caplog):
+    url = "https://s3.amazonaws.com/echo.api/other-domain.pem"
+    served_chains[url] = pki["wrong_san_chain"]
+    for _ in range(2):
+        body = _body()
+        assert _rejected(caplog, _post(client, body, _sign(body, pki["wrong_san_key"]), url), "domain missing")
+    assert client.fetched == [url] and len(validations) == 1, "the second refusal came from the kept chain"
+
+
+def test_kept_chains_expire_and_are_bounded(client, pki, served_chains, validations):
+    verifier = _signature_verifier(client)
+    now = [1000.0]
+    verifier._clock = lambda: now[0]
+    assert _ok(client, pki)
+    now[0] += verifier.TTL_SECONDS + 1                       # past the time to live: validated again
+    assert _ok(client, pki)
+    assert len(validations) == 2 and client.fetched == [CERT_URL, CERT_URL]
+    urls = [f"https://s3.amazonaws.com/echo.api/cert-{i}.pem" for i in range(verifier.MAX_CHAINS + 1)]
+    for url in urls:
+        served_chains[url] = pki["chain"]
+        body = _body()
+        assert _post(client, body, _sign(body, pki["key"]), url).status_code == 200
+    assert len(verifier.cached_urls()) == verifier.MAX_CHAINS
+    assert CERT_URL not in verifier.cached_urls() and urls[-1] in verifier.cached_urls()

@@ -5,6 +5,7 @@
   nlu-eval FILE  measure the offline NLU on an annotated set of utterances
   package OUT    write the ASK CLI skill package (skill.json, icons and the interaction model)
   lambda-zip OUT build the code zip for AWS Lambda (Python 3.11, arm64)
+  snapshot       compile content/ into the snapshot the web service, Lambda and chat start from
   documents OUT  write the privacy statement and the terms as HTML pages (for a practice website)
   triage-graph OUT  draw the triage protocol for review by a physiotherapist
   clinical-basis OUT  the triage's rules with their clinical reason, source and vignettes
@@ -74,6 +75,14 @@ def _lambda_zip(args: argparse.Namespace) -> int:
     return 0
 
 
+def _snapshot(args: argparse.Namespace) -> int:
+    from skill.adapters.snapshot import read_snapshot, write_snapshot
+    if args.if_stale and read_snapshot() is not None:
+        return 0
+    print(write_snapshot(Path(args.out) if args.out else None))
+    return 0
+
+
 def _triage_graph(args: argparse.Namespace) -> int:
     from skill.adapters.triage_graph import mermaid, update_readme, write_graph
     from skill.core.content import load_content
@@ -132,6 +141,11 @@ def main(argv: list[str] | None = None) -> int:
     lambda_zip.add_argument("--tree", help="map voor de uitgepakte inhoud (standaard: naast de zip)")
     lambda_zip.add_argument("--platform", help="wheel-platform (standaard manylinux2014_aarch64)")
     lambda_zip.set_defaults(run=_lambda_zip)
+
+    snapshot = commands.add_parser("snapshot", help="compileer de inhoud voor een snelle start (build/content.pickle)")
+    snapshot.add_argument("--out", help="uitvoerbestand (standaard: build/content.pickle)")
+    snapshot.add_argument("--if-stale", action="store_true", help="alleen als de inhoud of de code veranderd is")
+    snapshot.set_defaults(run=_snapshot)
 
     graph = commands.add_parser("triage-graph", help="teken het triageprotocol (Mermaid)")
     graph.add_argument("out", help="uitvoerbestand (.md of .mmd)")

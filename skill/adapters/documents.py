@@ -21,6 +21,12 @@ _UNSET = {"praktijk": "De praktijk die Hamstring Hulp aanbiedt", "contact": "de 
 
 
 def load(name: str, content_dir: Path | None = None) -> dict[str, Any]:
+    """The document, checked: from the compiled snapshot when it is fresh (skill.adapters.snapshot)."""
+    if content_dir is None:
+        from skill.adapters.snapshot import compiled_document
+        compiled = compiled_document(name)
+        if compiled is not None:
+            return compiled
     path = Path(content_dir or paths.content_dir()) / DOCUMENTS[name]
     doc, problems = load_document(path, shown_as=f"content/{DOCUMENTS[name]}")
     if doc is not None:

@@ -20,7 +20,7 @@ _OVERSAMPLE = 4
 
 def load_source(path: Path = SOURCE) -> dict[str, Any]:
     with open(path, encoding="utf-8") as handle:
-        source = yaml.safe_load(handle)
+        source = yaml.load(handle, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
     kinds = {"circle", "line", "rounded"}
     for index, shape in enumerate(source["shapes"]):
         if shape.get("kind") not in kinds:

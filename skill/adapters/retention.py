@@ -33,7 +33,13 @@ def expiry(now: float) -> int:
 
 
 class ExpiringSqliteAdapter(SqlitePersistenceAdapter):
-    """The SQLite store with the DynamoDB TTL's behaviour: records are purged 90 days after the last write."""
+    """The SQLite store with the DynamoDB TTL's behaviour: records are purged 90 days after the last write.
+
+    A turn costs one SELECT and, when something changed, two upserts: a read leaves out what has
+    expired (as DynamoDB's does before its sweep), and the purge that deletes it runs on a
+    connection's first operation and then at most once every PURGE_EVERY seconds."""
+
+    PURGE_EVERY = 3600
 
     def __init__(self, path, clock: Callable[[], float] = time.time):
         super().__init__(path)
@@ -47,12 +53,23 @@ class ExpiringSqliteAdapter(SqlitePersistenceAdapter):
         connection.execute("DELETE FROM attributes WHERE user_id IN (SELECT user_id FROM expiry WHERE expires_at <= ?)", (now,))
         connection.execute("DELETE FROM expiry WHERE expires_at <= ? OR user_id NOT IN (SELECT user_id FROM attributes)", (now,))
 
-    def _run(self, what: str, operation):
-        """Every operation purges what expired first, in the same connection."""
+    def _run(self, what: str, operation, purge: bool = False):
+        """Purges what expired first, in the same connection, when one is due (or asked for)."""
         def purged(connection: sqlite3.Connection):
-            self._purge(connection)
+            local = self._local
+            now = self.clock()
+            if purge or getattr(local, "purged", None) is not connection or now - local.purged_at >= self.PURGE_EVERY:
+                self._purge(connection)
+                local.purged, local.purged_at = connection, now
             return operation(connection)
         return super()._run(what, purged)
+
+    def get_attributes(self, request_envelope: RequestEnvelope) -> dict[str, Any]:
+        user = _user_id(request_envelope)
+        row = self._run("read", lambda c: c.execute(
+            "SELECT a.data FROM attributes a LEFT JOIN expiry e ON e.user_id = a.user_id "
+            "WHERE a.user_id = ? AND (e.expires_at IS NULL OR e.expires_at > ?)", (user, int(self.clock()))).fetchone())
+        return self._decode(row)
 
     def save_attributes(self, request_envelope: RequestEnvelope, attributes: dict[str, Any]) -> None:
         super().save_attributes(request_envelope, attributes)
@@ -61,9 +78,13 @@ class ExpiringSqliteAdapter(SqlitePersistenceAdapter):
                                                "ON CONFLICT(user_id) DO UPDATE SET expires_at = excluded.expires_at",
                                                (user, expiry(self.clock()))))
 
+    def raw(self) -> dict[str, dict[str, Any]]:
+        self._run("read", lambda c: None, purge=True)
+        return super().raw()
+
     def expiries(self) -> dict[str, int]:
         """Each stored user id with the moment its record expires (for tests and a data request)."""
-        return dict(self._run("read", lambda c: c.execute("SELECT user_id, expires_at FROM expiry").fetchall()))
+        return dict(self._run("read", lambda c: c.execute("SELECT user_id, expires_at FROM expiry").fetchall(), purge=True))
 
 
 @functools.cache

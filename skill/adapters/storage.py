@@ -130,6 +130,10 @@ class SqlitePersistenceAdapter(AbstractPersistenceAdapter):
     def get_attributes(self, request_envelope: RequestEnvelope) -> dict[str, Any]:
         user = _user_id(request_envelope)
         row = self._run("read", lambda c: c.execute("SELECT data FROM attributes WHERE user_id = ?", (user,)).fetchone())
+        return self._decode(row)
+
+    @staticmethod
+    def _decode(row) -> dict[str, Any]:
         if not row:
             return {}
         try:

@@ -18,6 +18,10 @@ import logging
 import os
 import posixpath
 import re
+import threading
+import time
+from collections import OrderedDict
+from datetime import datetime, timezone
 from urllib.parse import urlsplit
 
 from ask_sdk_core.skill import CustomSkill
@@ -31,6 +35,8 @@ from flask_ask_sdk.skill_adapter import (
     SkillAdapter,
 )
 
+from skill.adapters.snapshot import production_content
+from skill.adapters.storage import adapter_from_environment
 from skill.voice.app import get_skill
 
 log = logging.getLogger("hamstring.web")
@@ -64,6 +70,75 @@ def check_certificate_url(url: str) -> None:
     path = posixpath.normpath(parts.path) if parts.path else ""
     if not path.startswith("/echo.api/"):
         raise VerificationException("Signature Certificate URL has invalid path")
+
+
+class CachingRequestVerifier(RequestVerifier):
+    """ask-sdk-webservice-support's RequestVerifier, with the chains that passed validation kept.
+
+    Validating the chain to a trusted root (certvalidator) is most of a signed request's cost, and
+    Alexa signs with the same certificate for weeks. So each worker keeps, per certificate URL, the
+    end certificate of a chain that validated: at most MAX_CHAINS of them, each for at most
+    TTL_SECONDS and never past the moment the first certificate of its chain expires; then the
+    chain is downloaded and validated again. What stays per request: the URL's form, the end
+    certificate's validity period and its SAN echo-api.amazon.com, the signature over the body
+    (here), and the timestamp (TimestampVerifier). The interface is the SDK's `verify(headers,
+    serialized_request_env, deserialized_request_env)`."""
+
+    MAX_CHAINS = 8
+    TTL_SECONDS = 3600.0
+
+    def __init__(self, *args, clock=time.monotonic, wall_clock=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._chains: OrderedDict[str, tuple] = OrderedDict()   # url -> (end certificate, valid until (monotonic))
+        self._lock = threading.Lock()
+        self._clock = clock
+        self._wall_clock = wall_clock or (lambda: datetime.now(timezone.utc))
+
+    def _retrieve_and_validate_certificate_chain(self, cert_url, x509_backend=None):
+        self._validate_certificate_url(cert_url)
+        now = self._clock()
+        with self._lock:
+            cached = self._chains.get(cert_url)
+            if cached is not None and now < cached[1]:
+                self._chains.move_to_end(cert_url)
+                end_cert = cached[0]
+            else:
+                end_cert = None
+                self._chains.pop(cert_url, None)
+        if end_cert is None:
+            from cryptography.x509 import load_pem_x509_certificates
+            cert_chain = self._load_cert_chain(cert_url)
+            self._cert_cache.pop(cert_url, None)          # the SDK's own cache would keep it for ever
+            self._validate_cert_chain(cert_chain)          # certvalidator: the chain to a trusted root
+            certificates = load_pem_x509_certificates(cert_chain)
+            end_cert = certificates[0]
+            first_expiry = min(c.not_valid_after_utc for c in certificates)
+            seconds_left = (first_expiry - self._wall_clock()).total_seconds()
+            with self._lock:
+                self._chains[cert_url] = (end_cert, now + min(self.TTL_SECONDS, seconds_left))
+                self._chains.move_to_end(cert_url)
+                while len(self._chains) > self.MAX_CHAINS:
+                    self._chains.popitem(last=False)
+        self._validate_end_certificate(end_cert)
+        return end_cert
+
+    def _validate_end_certificate(self, x509_cert) -> None:
+        """Every request: the end certificate is valid now and names echo-api.amazon.com."""
+        from cryptography import x509
+
+        now = self._wall_clock()
+        if not (x509_cert.not_valid_before_utc <= now <= x509_cert.not_valid_after_utc):
+            raise VerificationException("Signing Certificate expired")
+        try:
+            names = x509_cert.extensions.get_extension_for_class(x509.SubjectAlternativeName).value.get_values_for_type(x509.DNSName)
+        except x509.ExtensionNotFound:
+            names = []
+        if "echo-api.amazon.com" not in names:
+            raise VerificationException("echo-api.amazon.com domain missing in Signature Certificate Chain")
+
+    def cached_urls(self) -> list[str]:
+        with self._lock:
+            return list(self._chains)
 
 
 def _header(headers, *names: str) -> str | None:
@@ -134,10 +209,12 @@ def create_app(skill: CustomSkill | None = None, *, skill_id: str | None = None)
     app.config[VERIFY_SIGNATURE_APP_CONFIG] = True
     app.config[VERIFY_TIMESTAMP_APP_CONFIG] = True
     app.config["MAX_CONTENT_LENGTH"] = MAX_BODY_BYTES
-    the_skill = skill or get_skill()
+    the_skill = skill or get_skill(adapter_from_environment, production_content)
     adapter = SkillAdapter(skill=the_skill, skill_id=skill_id or "hamstring-hulp",
                            verifiers=[SkillIdVerifier(skill_id)], app=app)
     verifiers = adapter._webservice_handler._verifiers
+    # flask-ask-sdk adds the SDK's RequestVerifier from the config above; ours takes its place.
+    verifiers[:] = [CachingRequestVerifier() if type(v) is RequestVerifier else v for v in verifiers]
     signature_verifiers = [v for v in verifiers if isinstance(v, RequestVerifier)]
     envelope_verifiers = [v for v in verifiers if not isinstance(v, RequestVerifier)]
     if not signature_verifiers:        # flask-ask-sdk adds it from the config above; never run without

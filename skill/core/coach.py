@@ -8,9 +8,8 @@ takes at the skill's speaking rate, so the voice layer can keep every response u
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any, Iterable, Mapping
-
-from num2words import num2words
 
 from skill.core.timing import speaking_seconds
 from skill.core.validation import Document, Problem, check_schema, check_text
@@ -78,6 +77,13 @@ class Coach:
     def routine(self, routine_id: str) -> Routine:
         return self.routines[routine_id]
 
+    def exercise_ids(self) -> frozenset[str]:
+        """Every exercise id of every routine (kept: the session check asks on every coach turn)."""
+        ids = self.__dict__.get("_exercise_ids")
+        if ids is None:
+            ids = self.__dict__["_exercise_ids"] = frozenset(e for r in self.routines.values() for e in r.exercise_ids())
+        return ids
+
     def pain_rule_for(self, routine: Routine) -> str:
         """What is said about pain at the start of a routine: its own rule, else the general one."""
         return routine.pain_rule or self.pain_rule
@@ -91,7 +97,17 @@ class Coach:
         return self.cues[key].format(**values)
 
     def exercise_script(self, exercise: Exercise, easier: bool = False, announce_easier: bool = False) -> list[Cue]:
-        """Everything said and every pause for one exercise, from its name to "goed zo"."""
+        """Everything said and every pause for one exercise, from its name to "goed zo".
+        Written once per exercise and variant, then kept (a coach turn asks for every exercise of
+        its block); the list is shared, so callers read it and never change it."""
+        cache = self.__dict__.setdefault("_scripts", {})     # not a field: not compared, not in repr
+        key = (exercise, bool(easier), bool(announce_easier))
+        script = cache.get(key)
+        if script is None:
+            script = cache[key] = self._write_script(exercise, easier, announce_easier)
+        return script
+
+    def _write_script(self, exercise: Exercise, easier: bool, announce_easier: bool) -> list[Cue]:
         variant = exercise.variant(easier)
         script: list[Cue] = []
         if announce_easier:
@@ -145,6 +161,24 @@ class Coach:
 def words(number: float) -> str:
     """Dutch number words for the ear: 20 -> "twintig"."""
     value = int(number) if float(number).is_integer() else number
+    known = NUMBER_WORDS.get(value)
+    return known if known is not None else _words(value)
+
+
+# Whole numbers up to this one are said often (counting, seconds left, parts): the compiled
+# snapshot carries their words, so a coach turn after a cold start need not import num2words.
+COMMON_NUMBERS = 600
+NUMBER_WORDS: dict[float, str] = {}
+
+
+def common_number_words() -> dict[int, str]:
+    return {n: _words(n) for n in range(COMMON_NUMBERS + 1)}
+
+
+@lru_cache(maxsize=1024)
+def _words(value: float) -> str:
+    # Imported on the first number said: a launch or a topic needs none (num2words costs ~20 ms).
+    from num2words import num2words
     return num2words(value, lang="nl")
 
 

@@ -6,18 +6,27 @@ file are reported at once rather than one per run.
 """
 from __future__ import annotations
 
-import difflib
 import json
 import re
 import string
 from dataclasses import dataclass, field
 from functools import lru_cache
-from importlib import resources
 from pathlib import Path
 from typing import Any, Iterable
 
-import yaml
-from jsonschema import Draft202012Validator
+# yaml and jsonschema are imported where they are used: the compiled snapshot
+# (skill.adapters.snapshot) unpickles the content classes without reading YAML or validating.
+
+
+def _yaml():
+    import yaml
+    return yaml
+
+
+def fast_loader():
+    """libyaml's SafeLoader when PyYAML was built with it (about ten times faster), else the pure-Python one."""
+    yaml = _yaml()
+    return getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 Path_ = tuple  # a key path inside a document: ("topics", 2, "short")
 
@@ -105,10 +114,24 @@ def load_document(path: Path, shown_as: str | None = None) -> tuple[Document | N
         return None, [Problem(name, "", "bestand ontbreekt")]
     except UnicodeDecodeError as exc:
         return None, [Problem(name, "", f"geen geldige UTF-8-tekst (byte {exc.start}); sla het bestand op als UTF-8")]
+    yaml = _yaml()
     alias_problems = _refuse_aliases(name, text)
     if alias_problems:
         return None, alias_problems
-    loader = yaml.SafeLoader(text)
+    try:
+        return _parse(name, text, fast_loader())
+    except yaml.MarkedYAMLError:
+        pass
+    # Something is wrong with the file: parse it again with the pure-Python loader, whose messages
+    # the editors' hints (_yaml_problem) are written for. Only broken files pay for that.
+    try:
+        return _parse(name, text, yaml.SafeLoader)
+    except yaml.MarkedYAMLError as exc:
+        return None, [_unclosed_quote(name, text, exc) or _parser_problem(name, exc)]
+
+
+def _parse(name: str, text: str, loader_class) -> tuple[Document | None, list[Problem]]:
+    loader = loader_class(text)
     try:
         node = loader.get_single_node()
         if node is None:
@@ -117,8 +140,6 @@ def load_document(path: Path, shown_as: str | None = None) -> tuple[Document | N
         problems: list[Problem] = []
         _index(node, (), doc, problems)
         doc.data = loader.construct_document(node)
-    except yaml.MarkedYAMLError as exc:
-        return None, [_unclosed_quote(name, text, exc) or _parser_problem(name, exc)]
     finally:
         loader.dispose()
     return doc, problems
@@ -127,10 +148,11 @@ def load_document(path: Path, shown_as: str | None = None) -> tuple[Document | N
 _KEY_LINE = re.compile(r"^\s*(- )?[\w-]+:(\s|$)")
 
 
-def _unclosed_quote(name: str, text: str, exc: yaml.MarkedYAMLError) -> Problem | None:
+def _unclosed_quote(name: str, text: str, exc) -> Problem | None:
     """A quote left open runs on to the next quote in the file, and the parser complains far
     below. A quoted text that spans a line that looks like `sleutel:` is that mistake: name the
     line where the quote opens."""
+    yaml = _yaml()
     error_line = (exc.problem_mark or exc.context_mark).line if (exc.problem_mark or exc.context_mark) else None
     lines = text.splitlines()
     try:
@@ -149,7 +171,7 @@ def _unclosed_quote(name: str, text: str, exc: yaml.MarkedYAMLError) -> Problem 
     return None
 
 
-def _parser_problem(name: str, exc: yaml.MarkedYAMLError) -> Problem:
+def _parser_problem(name: str, exc) -> Problem:
     # An unclosed quote is noticed only where the file ends; the editor needs the line it opens on.
     opened = (exc.context or "").startswith(("while scanning a quoted scalar", "while scanning a block scalar"))
     mark = (exc.context_mark if opened else None) or exc.problem_mark or exc.context_mark
@@ -161,9 +183,12 @@ def _refuse_aliases(name: str, text: str) -> list[Problem]:
 
     They let nine lines stand for billions of values (an "alias bomb"), and content never needs
     them. Scanning tokens takes time in proportion to the file, whatever it holds."""
+    yaml = _yaml()
+    if "&" not in text and "*" not in text:
+        return []                         # no anchor or alias can be written without one of these
     problems = []
     try:
-        for token in yaml.scan(text, Loader=yaml.SafeLoader):
+        for token in yaml.scan(text, Loader=fast_loader()):
             if isinstance(token, (yaml.AnchorToken, yaml.AliasToken)):
                 sign = "&" if isinstance(token, yaml.AnchorToken) else "*"
                 problems.append(Problem(name, "", f"'{sign}{token.value}' is een YAML-anker of -verwijzing; die zijn "
@@ -172,12 +197,18 @@ def _refuse_aliases(name: str, text: str) -> list[Problem]:
                                         token.start_mark.line + 1))
                 if len(problems) >= 5:
                     break
-    except yaml.MarkedYAMLError as exc:
-        return problems or [_parser_problem(name, exc)]
+    except yaml.MarkedYAMLError:
+        if problems:
+            return problems
+        try:                              # the pure-Python scanner's messages, for the hints
+            for _ in yaml.scan(text, Loader=yaml.SafeLoader):
+                pass
+        except yaml.MarkedYAMLError as exc:
+            return [_parser_problem(name, exc)]
     return problems
 
 
-def _yaml_problem(exc: yaml.MarkedYAMLError) -> str:
+def _yaml_problem(exc) -> str:
     raw = f"{exc.context or ''} {exc.problem or ''}".strip()
     hints = [
         ("while scanning a quoted scalar", "op deze regel begint tekst met een aanhalingsteken dat nergens wordt gesloten"),
@@ -206,7 +237,8 @@ def _yaml_problem(exc: yaml.MarkedYAMLError) -> str:
     return "YAML kan niet gelezen worden: controleer op deze regel de aanhalingstekens, dubbele punten en het inspringen"
 
 
-def _index(node: yaml.Node, path: Path_, doc: Document, problems: list[Problem]) -> None:
+def _index(node, path: Path_, doc: Document, problems: list[Problem]) -> None:
+    yaml = _yaml()
     doc.lines[path] = node.start_mark.line + 1
     if isinstance(node, yaml.MappingNode):
         seen: dict[Any, int] = {}
@@ -227,12 +259,15 @@ def _index(node: yaml.Node, path: Path_, doc: Document, problems: list[Problem])
 
 @lru_cache(maxsize=None)
 def schema(name: str) -> dict:
+    from importlib import resources
     text = resources.files("skill.core").joinpath("schemas", f"{name}.json").read_text(encoding="utf-8")
     return json.loads(text)
 
 
 def check_schema(doc: Document, schema_name: str) -> list[Problem]:
     """Validate a document against a JSON schema, with every error in Dutch."""
+    from jsonschema import Draft202012Validator
+
     validator = Draft202012Validator(schema(schema_name))
     problems = []
     for error in sorted(validator.iter_errors(doc.data), key=lambda e: list(map(str, e.absolute_path))):
@@ -254,6 +289,7 @@ def _explain(error) -> list[tuple[tuple, str]]:
         known = list(sch.get("properties", {}))
         out = []
         for extra in [k for k in inst if k not in known]:
+            import difflib
             guess = difflib.get_close_matches(str(extra), known, n=1)
             hint = f"; bedoel je '{guess[0]}'?" if guess else f"; toegestaan zijn: {', '.join(known)}"
             if " " in str(extra):

@@ -1,4 +1,5 @@
-"""The one skill object. The web service, Lambda and the offline simulator all call `get_skill()`.
+"""The one skill object. The web service, Lambda and the offline simulator all call `get_skill()`,
+each passing in where the coach remembers positions (the adapters choose the store).
 
 Handler order matters: the ASK SDK takes the first handler whose `can_handle` is true, so the
 dialogues that own the conversation come before the general handlers.
@@ -7,7 +8,8 @@ from __future__ import annotations
 
 import logging
 import os
-from functools import lru_cache
+import threading
+from typing import Any, Callable
 
 from ask_sdk_core.skill import CustomSkill
 from ask_sdk_core.skill_builder import CustomSkillBuilder
@@ -77,10 +79,31 @@ def build_skill(content: Content | None = None, *, skill_id: str | None = None,
     return builder.create()
 
 
-@lru_cache(maxsize=1)
-def get_skill() -> CustomSkill:
-    """The process-wide skill, configured from the environment: ALEXA_SKILL_ID, and HAMSTRING_STORE
-    for where the coach remembers positions (skill.adapters.storage)."""
-    from skill.adapters.storage import adapter_from_environment
-    return build_skill(skill_id=os.environ.get("ALEXA_SKILL_ID") or None,
-                       persistence_adapter=adapter_from_environment())
+class _ProcessSkill:
+    """`get_skill(store, content)`: the process-wide skill, built on the first call and the same
+    object for every entry point after it. The entry points (skill.adapters: web, Lambda, the
+    simulator) pass in how to make its parts, each called once, by the first to ask: `store` the
+    persistence adapter (None: nothing is stored), `content` the Content (None: a full load).
+    ALEXA_SKILL_ID is read from the environment."""
+
+    def __init__(self) -> None:
+        self._skill: CustomSkill | None = None
+        self._lock = threading.Lock()
+
+    def __call__(self, store: Callable[[], Any] | None = None, content: Callable[[], Content] | None = None) -> CustomSkill:
+        skill = self._skill
+        if skill is None:
+            with self._lock:
+                if self._skill is None:
+                    self._skill = build_skill(content() if content else None,
+                                              skill_id=os.environ.get("ALEXA_SKILL_ID") or None,
+                                              persistence_adapter=store() if store else None)
+                skill = self._skill
+        return skill
+
+    def cache_clear(self) -> None:
+        """Forget the skill (tests that change the environment)."""
+        self._skill = None
+
+
+get_skill = _ProcessSkill()

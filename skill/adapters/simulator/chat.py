@@ -111,6 +111,8 @@ def _prompt(show: bool) -> Iterator[str]:
 
 def make_simulator() -> Simulator:
     from skill.adapters.simulator.session import SIMULATOR_SKILL_ID, SIMULATOR_USER_ID
+    from skill.adapters.snapshot import production_content
+    from skill.adapters.storage import adapter_from_environment
     from skill.voice.app import get_skill
-    return Simulator(get_skill(), skill_id=os.environ.get("ALEXA_SKILL_ID") or SIMULATOR_SKILL_ID,
+    return Simulator(get_skill(adapter_from_environment, production_content), skill_id=os.environ.get("ALEXA_SKILL_ID") or SIMULATOR_SKILL_ID,
                      user_id=SIMULATOR_USER_ID)

@@ -90,7 +90,7 @@ def load_examples(path: Path) -> list[Example]:
                     slots[name.strip()] = value.strip()
             examples.append(Example(cells[0].strip(), cells[1].strip(), slots))
         return examples
-    data = yaml.safe_load(text) or {}
+    data = yaml.load(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader)) or {}
     items = data.get("utterances", data) if isinstance(data, dict) else data
     examples = []
     for i, item in enumerate(items):

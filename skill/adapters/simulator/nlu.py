@@ -803,7 +803,7 @@ def _resolved(understanding: Understanding) -> bool:
 
 
 def load_builtins(path: Path = BUILTINS_FILE) -> dict[str, list[str]]:
-    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    data = yaml.load(path.read_text(encoding="utf-8"), Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
     return {name: list(phrases) for name, phrases in data["intents"].items()}
 
 

@@ -38,7 +38,7 @@ class Outcome:
 
 
 def load(path: Path) -> list[dict[str, Any]]:
-    data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    data = yaml.load(path.read_text(encoding="utf-8"), Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader)) or {}
     conversations = data.get("conversations") if isinstance(data, dict) else None
     if not isinstance(conversations, list):
         raise ValueError(f"{path}: verwacht 'conversations:' met een lijst gesprekken")

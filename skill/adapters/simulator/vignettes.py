@@ -34,7 +34,7 @@ class Played:
 
 
 def load(kind: str, directory: Path = VIGNETTE_DIR) -> list[dict[str, Any]]:
-    return yaml.safe_load((directory / FILES[kind]).read_text(encoding="utf-8"))["vignettes"]
+    return yaml.load((directory / FILES[kind]).read_text(encoding="utf-8"), Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))["vignettes"]
 
 
 def play(skill, nlu, protocol, vignette: dict[str, Any],

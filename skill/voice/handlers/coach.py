@@ -24,7 +24,7 @@ from skill.core.timing import speaking_seconds
 from skill.voice import memory
 from skill.voice.conversation import anything_else, ask, close, expect_answer, offer_handler, session, set_offer
 from skill.voice.slots import resolved_id, whole_number_value
-from skill.voice.speech import Speech, estimate_seconds
+from skill.voice.speech import Speech
 
 MODE = "coach"
 PHASE_MODE = "coach_phase"        # waiting for "fase een, twee of drie"
@@ -89,14 +89,13 @@ def play(handler_input: HandlerInput, content: Content, routine: Routine, block:
         skip = first_cue if index == first else 0
         if skip and back_in:                       # back into the exercise where the listener was
             out.say(phrase("coach_back_in", oefening=exercise.variant(exercise.id in easier).name))
-        offsets.append(estimate_seconds(out.ssml))
-        for kind, value in script[skip:]:
-            out.say(value) if kind == "say" else out.pause(value)
+        offsets.append(out.seconds)
+        out.extend(Speech.of_cues(script, skip))
     # Where the listener is, for the next request: the block's exercises start at `offsets` and end
     # at `end`; after that the block is over. Stored, it is the place to resume when the session
     # breaks off; once the block has been heard to the end (session_ended), it becomes the next block.
     attrs[STATE] = {"routine": routine.id, "block": block, "first": first, "cue": first_cue, "offsets": offsets,
-                    "end": estimate_seconds(out.ssml), "at": _now(handler_input).isoformat(),
+                    "end": out.seconds, "at": _now(handler_input).isoformat(),
                     "easier": sorted(easier)}
     _save_position(handler_input, routine, block, first, out, content)
     if block + 1 < len(routine.blocks):

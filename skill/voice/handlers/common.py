@@ -6,7 +6,6 @@ is what no dialogue claimed.
 from __future__ import annotations
 
 import logging
-import traceback
 
 from ask_sdk_core.dispatch_components import AbstractExceptionHandler
 from ask_sdk_core.handler_input import HandlerInput
@@ -250,6 +249,7 @@ class CatchAllExceptionHandler(AbstractExceptionHandler):
         try:
             # Exception messages can quote input (slot values), so only the type and the code path
             # are logged, not the message.
+            import traceback
             frames = traceback.extract_tb(exception.__traceback__)
             where = " <- ".join(f"{f.name}@{f.filename.rsplit('/', 1)[-1]}:{f.lineno}" for f in reversed(frames[-4:]))
             log.error("unhandled %s at %s", type(exception).__name__, where)
