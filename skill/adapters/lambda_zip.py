@@ -48,6 +48,10 @@ def install_dependencies(target: Path, platform: str = LAMBDA_PLATFORM, lock: Pa
                     "--python-version", "3.11", "--only-binary=:all:", "-r", str(lock)], check=True)
 
 
+# The practice's browser console (its pages, scripts and the vendored Mermaid) never runs on Lambda.
+NOT_ON_LAMBDA = ("console",)
+
+
 def build(out_zip: Path, platform: str = LAMBDA_PLATFORM, work_dir: Path | None = None) -> Path:
     """Writes the zip and returns its path; `work_dir` keeps the unpacked tree (ASK CLI's code src)."""
     out_zip = Path(out_zip)
@@ -58,7 +62,7 @@ def build(out_zip: Path, platform: str = LAMBDA_PLATFORM, work_dir: Path | None 
     install_dependencies(tree, platform)
     for name in SHIPPED:
         shutil.copytree(paths.ROOT / name, tree / name,
-                        ignore=shutil.ignore_patterns("__pycache__", "*.pyc", "*.egg-info"))
+                        ignore=shutil.ignore_patterns("__pycache__", "*.pyc", "*.egg-info", *NOT_ON_LAMBDA))
     from skill.adapters.snapshot import write_snapshot
     write_snapshot(tree / SNAPSHOT, tree / "content")
     compile_bytecode(tree)
