@@ -1,37 +1,57 @@
-"""The blind sets for understanding (issue: understood the way people talk), written by helpers who
-had not seen the interaction model or the tests, from personas:
+"""The blind sets for understanding, written by helpers who had not seen the interaction model, the
+triage protocol or the tests, from personas (athletes, older walkers, a parent for a teen, people who
+hedge, people who volunteer information, people who pause and come back, questions the skill does not
+cover, emergencies said in the middle of something else). Three rounds, each written fresh:
 
-- tests/blind/conversations.yaml: 79 whole conversations (383 turns), each with a goal;
-- tests/blind/utterances.yaml: 353 single utterances with the intent a listener means.
+| round | conversations (turns) | utterances | first run, before anyone looked at the misses |
+|---|---|---|---|
+| tests/blind/  | 79 (383) | 353 | tasks 81.0%, utterances 90.1% |
+| tests/blind2/ | 85 (392) | 382 | tasks 51.8%, utterances 83.5% |
+| tests/blind3/ | 77 (399) | 362 | tasks 83.1%, utterances 85.6% (emergencies 63.6%) |
 
-First runs, before anyone looked at the misses: 64 of 79 conversations reached their goal (81.0%),
-and 90.1% of the utterances were understood. The target is 95% for both; these floors guard what
-has been reached so far (the figures now are printed by `hamstring-skill tasks-eval` and
-`hamstring-skill nlu-eval`), so understanding can only get better.
+Each later round was run once as it came, then the skill was improved while looking at its misses;
+so only a round's first run is a blind figure. The floors below guard what has been reached since
+(the figures now are printed by `hamstring-skill tasks-eval` and `hamstring-skill nlu-eval`), so
+understanding can only get better. The target is 95% on a fresh set.
 """
 from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from skill.adapters.simulator.evaluate import evaluate, load_examples
 from skill.adapters.simulator.tasks import load, play
 
-BLIND = Path(__file__).parent / "blind"
-TASKS_FLOOR = 0.85
-UTTERANCES_FLOOR = 0.92
+HERE = Path(__file__).parent
+# (folder, floor for whole conversations, floor for single utterances)
+ROUNDS = [("blind", 0.90, 0.94), ("blind2", 0.95, 0.95), ("blind3", 0.83, 0.87)]
 
 
-def test_the_blind_conversations_reach_their_goal(skill, nlu):
-    conversations = load(BLIND / "conversations.yaml")
+@pytest.mark.parametrize("folder, floor", [(r[0], r[1]) for r in ROUNDS])
+def test_the_blind_conversations_reach_their_goal(skill, nlu, folder, floor):
+    conversations = load(HERE / folder / "conversations.yaml")
     assert len(conversations) >= 60 and sum(len(c["turns"]) for c in conversations) >= 300
     outcomes = [play(skill, nlu, c) for c in conversations]
     rate = sum(o.reached for o in outcomes) / len(outcomes)
     missed = "\n".join(f"{o.name}: {', '.join(o.missed)}" for o in outcomes if not o.reached)
-    assert rate >= TASKS_FLOOR, f"{rate:.1%}\n{missed}"
+    assert rate >= floor, f"{rate:.1%}\n{missed}"
 
 
-def test_the_blind_utterances_are_understood(nlu):
-    examples = load_examples(BLIND / "utterances.yaml")
+@pytest.mark.parametrize("folder, floor", [(r[0], r[2]) for r in ROUNDS])
+def test_the_blind_utterances_are_understood(nlu, folder, floor):
+    examples = load_examples(HERE / folder / "utterances.yaml")
     assert len(examples) >= 200
     report = evaluate(examples, nlu)
-    assert report.accuracy >= UTTERANCES_FLOOR, f"accuracy {report.accuracy:.3f}"
+    assert report.accuracy >= floor, f"accuracy {report.accuracy:.3f}"
+
+
+def test_every_emergency_in_the_blind_utterances_is_heard(nlu):
+    """Safety is not a percentage: every utterance a blind writer labelled as an emergency is heard
+    as one, in all three rounds."""
+    missed = []
+    for folder, _, _ in ROUNDS:
+        for example in load_examples(HERE / folder / "utterances.yaml"):
+            if example.intent == "EmergencyIntent" and nlu.understand(example.text).intent != "EmergencyIntent":
+                missed.append(f"{folder}: {example.text}")
+    assert not missed, "\n".join(missed)
