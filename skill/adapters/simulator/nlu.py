@@ -64,7 +64,7 @@ SIGN_FILLERS = frozenset({"ineens", "opeens", "echt", "heel", "zo", "erg", "nu",
 SIGN_WORDS = frozenset({"koorts", "verhoging", "rood", "warm", "dik", "gezwollen", "ziek", "benauwd", "kortademig",
                         "tintelt", "tintelingen", "doof"})   # what "nee, maar wel ..." can half-confirm
 WANTING = frozenset({"wil", "willen", "wilt", "graag", "wilde", "vraag", "vraagje", "vragen"})   # a wish, not a description
-DOING = frozenset({"doe", "doen", "start", "begin", "starten", "beginnen"})   # "nee, doe maar de warming-up"
+DOING = frozenset({"doe", "doen", "start", "begin", "starten", "beginnen", "laat", "opwarmen"})   # "nee, doe maar de warming-up"
 ANSWER_INTENTS = frozenset({"AMAZON.YesIntent", "AMAZON.NoIntent"})
 OUT_OF_SCOPE_INTENT = "OutOfScopeIntent"
 _BREATH_TROUBLE = frozenset({"moeilijk", "slecht", "nauwelijks", "amper", "zwaar", "moeite", "stokt"})
@@ -527,7 +527,9 @@ class Nlu:
         words = text.split()
         if len(words) < 2 or _asks(text):
             return None
-        if words[-1] in CLOSING_WORDS or " ".join(words[-2:]) in CLOSING_WORDS:
+        if (words[-1] in CLOSING_WORDS or " ".join(words[-2:]) in CLOSING_WORDS
+                or (words[0] == "stop" and words[1] in ("maar", "ik", "dan", "het", "nu", "hoor"))):
+            # "stop maar, ik bel morgen de fysiotherapeut": the goodbye first, then why.
             return Understanding("intent", "AMAZON.StopIntent", {}, confidence=1.0, method="closing")
         return None
 
