@@ -25,6 +25,7 @@ from skill.voice import memory
 from skill.voice.conversation import anything_else, ask, close, expect_answer, offer_handler, session, set_offer
 from skill.voice.slots import resolved_id, whole_number_value
 from skill.voice.speech import Speech
+from skill.voice.handlers.triage import wrap_up
 
 MODE = "coach"
 PHASE_MODE = "coach_phase"        # waiting for "fase een, twee of drie"
@@ -69,7 +70,6 @@ def play(handler_input: HandlerInput, content: Content, routine: Routine, block:
     previous = attrs.get(STATE) if attrs.get(STATE, {}).get("routine") == routine.id else None
     out = Speech()
     if attrs.get(conv.MODE) == "triage":            # leaving a triage: what it found so far first
-        from skill.voice.handlers.triage import wrap_up
         out.extend(wrap_up(handler_input, content))
     conv.enter_mode(handler_input, MODE)
     handler_input.attributes_manager.request_attributes[PLAYED] = True
@@ -302,7 +302,6 @@ def pick_routine(handler_input: HandlerInput, content: Content) -> tuple[Routine
 def ask_phase(handler_input: HandlerInput, content: Content) -> Response:
     out = Speech()
     if session(handler_input).get(conv.MODE) == "triage":
-        from skill.voice.handlers.triage import wrap_up
         out.extend(wrap_up(handler_input, content))
     conv.enter_mode(handler_input, PHASE_MODE)
     expect_answer(handler_input, PHASE_MODE)

@@ -18,6 +18,7 @@ from skill.core.content import Content
 from skill.voice import conversation as conv
 from skill.voice.conversation import answer_offer, ask, close, session
 from skill.voice.speech import Speech
+from skill.voice.handlers.coach import launch_offer, session_ended
 
 log = logging.getLogger("hamstring.skill")
 
@@ -46,7 +47,6 @@ class LaunchHandler(_Handler):
 
     def handle(self, handler_input: HandlerInput) -> Response:
         from skill.voice import memory
-        from skill.voice.handlers.coach import launch_offer
 
         heard = bool(memory.recall(handler_input, "disclaimer_heard"))
         out = Speech().say(self.phrase("welcome_back" if heard else "welcome"))
@@ -105,12 +105,9 @@ class FallbackHandler(_Handler):
         return is_request_type("IntentRequest")(handler_input)
 
     def handle(self, handler_input: HandlerInput) -> Response:
-        offer = conv.pending_offer(handler_input)
-        last = session(handler_input).get(conv.LAST)
-        if offer is not None and last and last.get("reprompt"):
+        if conv.pending_offer(handler_input) is not None:
             # A yes/no question is open: say so, and ask it again in the same breath.
-            out = Speech().say(self.phrase("not_understood")).extend(Speech.from_segments(last["reprompt"]))
-            return ask(handler_input, out, Speech.from_segments(last["reprompt"]))
+            return conv.ask_again(handler_input, Speech().say(self.phrase("not_understood")), self.phrase("fallback_reprompt"))
         return ask(handler_input, Speech().say(self.phrase("fallback")), self.phrase("fallback_reprompt"))
 
 
@@ -179,8 +176,6 @@ class SessionEndedHandler(_Handler):
         return is_request_type("SessionEndedRequest")(handler_input)
 
     def handle(self, handler_input: HandlerInput) -> Response:
-        from skill.voice.handlers.coach import session_ended
-
         request = handler_input.request_envelope.request
         reason = getattr(request.reason, "value", request.reason)
         error = getattr(request, "error", None)

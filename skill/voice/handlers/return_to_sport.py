@@ -12,6 +12,7 @@ from skill.core.content import Content
 from skill.voice import conversation as conv
 from skill.voice.conversation import anything_else, ask, expect_answer, offer_handler, offer_routine, session, trace
 from skill.voice.speech import Speech
+from skill.voice.handlers.triage import wrap_up
 
 MODE = "return_to_sport"
 STATE = "return_to_sport"        # session attribute: {"met": number of criteria answered ja}
@@ -26,7 +27,6 @@ def in_check(handler_input: HandlerInput) -> bool:
 def start_check(handler_input: HandlerInput, content: Content) -> Response:
     out = Speech()
     if session(handler_input).get(conv.MODE) == "triage":      # leaving a triage: what it found so far first
-        from skill.voice.handlers.triage import wrap_up
         out.extend(wrap_up(handler_input, content))
     conv.enter_mode(handler_input, MODE, STATE, {"met": 0})
     return _ask(handler_input, content, out.say(content.return_to_sport.intro))

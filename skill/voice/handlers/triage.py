@@ -418,8 +418,7 @@ class AnswerWithoutQuestionHandler(_TriageHandler):
                    ("DontKnowIntent", "NumberAnswerIntent", "DurationAnswerIntent", "ChoiceAnswerIntent"))
 
     def handle(self, handler_input: HandlerInput) -> Response:
-        if conv.pending_offer(handler_input):
-            from skill.voice.handlers.common import FallbackHandler
-            return FallbackHandler(self.content).handle(handler_input)    # re-ask the open yes/no question
         phrase = self.content.phrases
+        if conv.pending_offer(handler_input):       # a yes/no question is open: say so, and ask it again
+            return conv.ask_again(handler_input, Speech().say(phrase("not_understood")), phrase("fallback_reprompt"))
         return ask(handler_input, Speech().say(phrase("answer_without_question")), phrase("fallback_reprompt"))
