@@ -8,6 +8,7 @@ cover, emergencies said in the middle of something else). Three rounds, each wri
 | tests/blind/  | 79 (383) | 353 | tasks 81.0%, utterances 90.1% |
 | tests/blind2/ | 85 (392) | 382 | tasks 51.8%, utterances 83.5% |
 | tests/blind3/ | 77 (399) | 362 | tasks 83.1%, utterances 85.6% (emergencies 63.6%) |
+| tests/blind4/ | 69 (350) | 336 | tasks 75.4%, utterances 84.2% (emergencies 85.7%) |
 
 Each later round was run once as it came, then the skill was improved while looking at its misses;
 so only a round's first run is a blind figure. The floors below guard what has been reached since
@@ -25,7 +26,7 @@ from skill.adapters.simulator.tasks import load, play
 
 HERE = Path(__file__).parent
 # (folder, floor for whole conversations, floor for single utterances)
-ROUNDS = [("blind", 0.93, 0.94), ("blind2", 0.95, 0.95), ("blind3", 0.95, 0.88)]
+ROUNDS = [("blind", 0.93, 0.94), ("blind2", 0.95, 0.95), ("blind3", 0.95, 0.88), ("blind4", 0.76, 0.85)]
 
 
 @pytest.mark.parametrize("folder, floor", [(r[0], r[1]) for r in ROUNDS])

@@ -109,7 +109,7 @@ def _at_the_breathing_question(skill, nlu) -> Simulator:
 @pytest.mark.parametrize("said", ["nee, benauwd ben ik niet", "ik ben niet benauwd", "nee hoor", "niet echt",
                                   "ik krijg gewoon lucht", "nee, gelukkig niet kortademig",
                                   "nee, ik heb geen moeite met ademen", "ik heb geen pijn op de borst",
-                                  "nee, ik hoest geen bloed op"])
+                                  "nee, ik hoest geen bloed op", "nee, benauwd, dat ben ik niet"])
 def test_a_denial_on_the_breathing_question_is_a_no(skill, nlu, said):
     turn = _at_the_breathing_question(skill, nlu).say(said)
     assert turn.intent == "AMAZON.NoIntent", turn.intent

@@ -59,6 +59,13 @@ EMERGENCY_INTENT = "EmergencyIntent"
 NEGATIONS = frozenset({"niet", "geen", "nooit", "nee", "niks", "niets", "nergens"})
 NEGATION_WINDOW = 3      # words either side of a sign that can deny it: "benauwd ben ik niet"
 CLAUSE_BREAKS = frozenset({"maar", "en", "want", "of", "wel"})
+SUBJECTS = frozenset({"ik", "hij", "ze", "zij", "je", "we", "wij", "het"})
+# Signs whose negation is part of the sign ("ik kan niet meer goed ademen"), read as patterns.
+NEGATED_SIGNS = (
+    ("breathing", re.compile(r"\b(niet|nauwelijks|amper|haast niet|bijna niet) (meer )?(goed )?(ademen|ademhalen|adem halen)\b")),
+    ("breathing", re.compile(r"\b(krijg|krijgt|kreeg) (bijna |haast )?geen (lucht|adem)\b")),
+    ("fall_cannot_stand", re.compile(r"\b(lig|ligt|lag) op de (grond|vloer)\b.*\b(niet|geen)\b.*\b(overeind|opstaan|staan)\b")),
+)
 SIGN_FILLERS = frozenset({"ineens", "opeens", "echt", "heel", "zo", "erg", "nu", "plots", "toch", "gewoon", "helemaal",
                           "enorm"})
 SIGN_WORDS = frozenset({"koorts", "verhoging", "rood", "warm", "dik", "gezwollen", "ziek", "benauwd", "kortademig",
@@ -76,7 +83,8 @@ EMERGENCY_CONCEPTS = (
                               "hijgt", "snakken", "snak"}),), True),
     ("breathing", (frozenset({"adem", "ademen", "ademhalen", "ademhaling", "lucht"}), _BREATH_TROUBLE), True),
     ("chest_pain", (frozenset({"borst", "borstkas"}), frozenset({"pijn", "druk", "drukkend", "beklemmend", "knellend",
-                                                               "steek", "steken", "zwaar", "benauwd"})), True),
+                                                               "steek", "steken", "zwaar", "benauwd", "band", "knelt",
+                                                               "klem", "beklemd", "drukt"})), True),
     ("coughing_blood", (frozenset({"bloed"}), frozenset({"hoest", "hoesten", "ophoesten", "opgehoest", "spuug", "spugen",
                                                         "opgeven", "hoestte"})), True),
     ("saddle", (frozenset({"gevoelloos", "doof", "verdoofd"}), frozenset({"kruis", "schaamstreek", "zitvlak", "anus",
@@ -503,6 +511,12 @@ class Nlu:
         name, type_name = next(iter(slots.items()))
         names = {value.id: value.name for value in self.types.values.get(type_name, {}).values()}
         words = [w for w in text.split() if w not in SIGN_FILLERS]
+        for sign_id, pattern in NEGATED_SIGNS:
+            found = pattern.search(" ".join(words))
+            if found and sign_id in names:
+                fill = self._empty_slots(EMERGENCY_INTENT)
+                fill[name].value, fill[name].resolved, fill[name].id, fill[name].matched = found.group(0), names[sign_id], sign_id, True
+                return Understanding("intent", EMERGENCY_INTENT, fill, confidence=0.9, method="emergency words")
         for sign_id, groups, deniable in EMERGENCY_CONCEPTS:
             if sign_id not in names:
                 continue
@@ -790,9 +804,14 @@ def _denied(words: list[str], start: int, end: int) -> bool:
     if start - len(before) == 0 and before and before[-1] in ("nee", "ja"):
         before.pop()                      # the answer word at the start answers the question, not this
     after: list[str] = []
-    for word in words[end:end + NEGATION_WINDOW]:
-        if word in CLAUSE_BREAKS:
+    reach = NEGATION_WINDOW
+    for k, word in enumerate(words[end:end + NEGATION_WINDOW + 1]):
+        if k >= reach or word in CLAUSE_BREAKS:
             break
+        if word == "dat":
+            if words[end + k + 1:end + k + 2] and words[end + k + 1] in SUBJECTS:
+                break         # "zo kortademig dat ik niet kan praten": a clause of its own, not a denial
+            reach += 1        # "benauwd, dat ben ik niet": "dat" only points back at the sign
         after.append(word)
     return bool(NEGATIONS & (set(before) | set(after)))
 
