@@ -20,7 +20,7 @@ import re
 import unicodedata
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -93,7 +93,7 @@ EMERGENCY_CONCEPTS = (
                                                                                      "anus"})), False),
     ("bladder", (frozenset({"plassen", "plas", "urine", "ontlasting", "poepen", "blaas"}),
                  frozenset({"niet", "geen", "ophouden", "verlies", "kwijt", "nauwelijks"})), False),
-    ("fall_cannot_stand", (frozenset({"gevallen", "gestruikeld", "uitgegleden", "gevallen"}),
+    ("fall_cannot_stand", (frozenset({"gevallen", "gestruikeld", "uitgegleden"}),
                            frozenset({"opstaan", "staan", "overeind", "lopen"}), frozenset({"niet", "geen"})), False),
     ("cold_pale_leg", (frozenset({"koud", "ijskoud", "kil"}), frozenset({"bleek", "wit", "blauw", "grauw", "lijkbleek"})),
      True),
@@ -476,6 +476,20 @@ class Nlu:
             return similar         # the words fit another intent much better than the carrier phrase
         return exact
 
+    def _with_slot(self, intent: str, spoken: str, value: SlotValue, method: str, confidence: float = 1.0) -> Understanding:
+        """`intent` with its first slot filled and resolved to `value`, as Alexa sends a matched synonym."""
+        slots = self._empty_slots(intent)
+        fill = next(iter(slots.values()))
+        fill.value, fill.resolved, fill.id, fill.matched = spoken, value.name, value.id, True
+        return Understanding("intent", intent, slots, confidence=confidence, method=method)
+
+    @cached_property
+    def _signs(self) -> dict[str, SlotValue]:
+        """Every emergency sign by id, as the model's NOODSIGNAAL type names it."""
+        slots = self.intent_slots.get(EMERGENCY_INTENT) or {}
+        table = self.types.values.get(next(iter(slots.values()), ""), {})
+        return {value.id: value for value in table.values()}
+
     def _emergency_sign(self, text: str) -> Understanding | None:
         """An emergency sign named anywhere in the utterance, and not denied around it ("ik ben ineens
         heel benauwd", "nee, en pijn op de borst"; not "benauwd ben ik niet"): EmergencyIntent first,
@@ -483,7 +497,7 @@ class Nlu:
         slots = self.intent_slots.get(EMERGENCY_INTENT)
         if not slots:
             return None
-        name, type_name = next(iter(slots.items()))
+        type_name = next(iter(slots.values()))
         table = self.types.values.get(type_name, {})
         words = [w for w in text.split() if w not in SIGN_FILLERS]        # "ik hoest wel bloed op"
         if "112" in words or "honderdtwaalf" in words:
@@ -495,9 +509,7 @@ class Nlu:
                     continue
                 if _denied(words, start, start + size):
                     continue
-                fill = self._empty_slots(EMERGENCY_INTENT)
-                fill[name].value, fill[name].resolved, fill[name].id, fill[name].matched = span, table[span].name, table[span].id, True
-                return Understanding("intent", EMERGENCY_INTENT, fill, confidence=1.0, method="emergency sign")
+                return self._with_slot(EMERGENCY_INTENT, span, table[span], "emergency sign")
         return None
 
     def _emergency_concept(self, text: str) -> Understanding | None:
@@ -505,20 +517,15 @@ class Nlu:
         geworden"): the words that make up a sign, anywhere in the sentence and not denied. This stands
         in for how Alexa's statistical model generalises from the "{teken}" samples; where it is unsure,
         the skill's answer is the careful one (EMERGENCY_CONCEPTS lists what counts)."""
-        slots = self.intent_slots.get(EMERGENCY_INTENT)
-        if not slots:
-            return None
-        name, type_name = next(iter(slots.items()))
-        names = {value.id: value.name for value in self.types.values.get(type_name, {}).values()}
+        signs = self._signs
         words = [w for w in text.split() if w not in SIGN_FILLERS]
+        said = " ".join(words)
         for sign_id, pattern in NEGATED_SIGNS:
-            found = pattern.search(" ".join(words))
-            if found and sign_id in names:
-                fill = self._empty_slots(EMERGENCY_INTENT)
-                fill[name].value, fill[name].resolved, fill[name].id, fill[name].matched = found.group(0), names[sign_id], sign_id, True
-                return Understanding("intent", EMERGENCY_INTENT, fill, confidence=0.9, method="emergency words")
+            found = pattern.search(said)
+            if found and sign_id in signs:
+                return self._with_slot(EMERGENCY_INTENT, found.group(0), signs[sign_id], "emergency words", 0.9)
         for sign_id, groups, deniable in EMERGENCY_CONCEPTS:
-            if sign_id not in names:
+            if sign_id not in signs:
                 continue
             positions = []
             for group in groups:
@@ -529,10 +536,8 @@ class Nlu:
             else:
                 if deniable and any(_denied(words, i, i + 1) for i in positions):
                     continue
-                fill = self._empty_slots(EMERGENCY_INTENT)
                 spoken = " ".join(words[min(positions):max(positions) + 1])
-                fill[name].value, fill[name].resolved, fill[name].id, fill[name].matched = spoken, names[sign_id], sign_id, True
-                return Understanding("intent", EMERGENCY_INTENT, fill, confidence=0.9, method="emergency words")
+                return self._with_slot(EMERGENCY_INTENT, spoken, signs[sign_id], "emergency words", 0.9)
         return None
 
     def _closing(self, text: str) -> Understanding | None:
@@ -555,7 +560,7 @@ class Nlu:
             return None
         words = text.split()
         about_hamstring = bool(HAMSTRING_WORDS & set(words)) or any(w.startswith(("hamstring", "knieholte")) for w in words)
-        name, type_name = next(iter(slots.items()))
+        type_name = next(iter(slots.values()))
         table = self.types.values.get(type_name, {})
         for size in range(min(len(words), 6), 0, -1):
             for start in range(len(words) - size + 1):
@@ -568,23 +573,19 @@ class Nlu:
                     continue          # "achter mijn knie", "het blijft boven mijn knie": where the hamstring pain is
                 if _denied(words, start, start + size):
                     continue          # "nee, ik gebruik geen medicijnen"
-                fill = self._empty_slots(OUT_OF_SCOPE_INTENT)
-                fill[name].value, fill[name].resolved, fill[name].id, fill[name].matched = span, value.name, value.id, True
-                return Understanding("intent", OUT_OF_SCOPE_INTENT, fill, confidence=1.0, method="out of scope")
+                return self._with_slot(OUT_OF_SCOPE_INTENT, span, value, "out of scope")
         return None
 
     def _complaint(self, text: str) -> Understanding | None:
         slots = self.intent_slots.get("StartTriageIntent")
         if not slots or NEGATIONS & set(text.split()):
             return None
-        name, type_name = next(iter(slots.items()))
+        type_name = next(iter(slots.values()))
         hit = (self.types.find_in(type_name, text, fuzzy=False)
                or self.types.find_in(type_name, " ".join(w for w in text.split() if w not in SIGN_FILLERS), fuzzy=False))
         if hit is None:
             return None
-        fill = self._empty_slots("StartTriageIntent")
-        fill[name].value, fill[name].resolved, fill[name].id, fill[name].matched = hit[0], hit[1].name, hit[1].id, True
-        return Understanding("intent", "StartTriageIntent", fill, confidence=1.0, method="complaint")
+        return self._with_slot("StartTriageIntent", hit[0], hit[1], "complaint")
 
     def _yes_no_first(self, text: str) -> Understanding | None:
         """"ja, ik ben benauwd", "nee, alleen in mijn bovenbeen": an answer word first, then an explanation.
