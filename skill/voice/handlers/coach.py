@@ -11,7 +11,6 @@ listener names the phase again, and may name the part to start at ("fase twee, b
 from __future__ import annotations
 
 from datetime import datetime, timezone
-from typing import Any
 
 from ask_sdk_core.handler_input import HandlerInput
 from ask_sdk_core.utils import get_intent_name, is_intent_name, is_request_type

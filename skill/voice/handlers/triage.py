@@ -356,20 +356,19 @@ class TriageAnswerHandler(_TriageHandler):
         if answer is None and _answers_another(handler_input, protocol, state):
             # "ik loop mank" while asked how it began: kept for its own question, this one asked again.
             return advance(handler_input, self.content, Speech().say(phrase("okay_short")))
+        lead = Speech()
         if answer is None:
             state["misses"] += 1
             if state["misses"] == 1:
                 return ask_current(handler_input, self.content, Speech().say(phrase("triage_not_understood")),
                                    with_examples=True)
             # A second miss: counted as "weet ik niet", which never lowers the urgency, and on to the
-            # next question. Offering to stop here made people give up halfway.
-            state["misses"] = 0
-            state["answers"][question.id] = UNKNOWN
-            state["asked"].append(question.id)
-            return advance(handler_input, self.content, Speech().say(phrase("triage_counted_unknown")))
+            # next question (advance starts its count afresh). Offering to stop made people give up halfway.
+            answer = UNKNOWN
+            lead.say(phrase("triage_counted_unknown"))
         state["answers"][question.id] = answer
         state["asked"].append(question.id)
-        return advance(handler_input, self.content, Speech())
+        return advance(handler_input, self.content, lead)
 
 
 def _answers_another(handler_input: HandlerInput, protocol, state: dict[str, Any]) -> bool:
@@ -414,11 +413,10 @@ class AnswerWithoutQuestionHandler(_TriageHandler):
     """"weet ik niet", a number, a duration or a choice when no question is open."""
 
     def can_handle(self, handler_input: HandlerInput) -> bool:
-        return any(is_intent_name(n)(handler_input) for n in
+        # With a yes/no offer open, the fallback asks it again (common.FallbackHandler).
+        return conv.pending_offer(handler_input) is None and any(is_intent_name(n)(handler_input) for n in
                    ("DontKnowIntent", "NumberAnswerIntent", "DurationAnswerIntent", "ChoiceAnswerIntent"))
 
     def handle(self, handler_input: HandlerInput) -> Response:
         phrase = self.content.phrases
-        if conv.pending_offer(handler_input):       # a yes/no question is open: say so, and ask it again
-            return conv.ask_again(handler_input, Speech().say(phrase("not_understood")), phrase("fallback_reprompt"))
         return ask(handler_input, Speech().say(phrase("answer_without_question")), phrase("fallback_reprompt"))
