@@ -7,40 +7,13 @@ from __future__ import annotations
 
 import base64
 import json
-from datetime import datetime, timedelta, timezone
 
 import pytest
-from cryptography import x509
 
 from skill.adapters.web import MAX_BODY_BYTES
-from tests.test_web_verification import (CERT_URL, SKILL_ID, _body, _certificate, _make_ca, _make_leaf, _name,
-                                         _key_usage, _pem, _sign, client, served_chains)  # noqa: F401  (fixtures)
+from tests.test_web_verification import CERT_URL, _body, _sign, client, pki, served_chains  # noqa: F401  (fixtures)
 
 BASE = "https://s3.amazonaws.com/echo.api/"
-
-
-def _leaf_without_san(ca, ca_key, now):
-    return _certificate("echo-api.amazon.com", ca.subject, ca_key, now, lambda key: [
-        (x509.BasicConstraints(ca=False, path_length=None), True),
-        (_key_usage(signs_requests=True), True)])
-
-
-@pytest.fixture(scope="module")
-def pki(tmp_path_factory):
-    now = datetime.now(timezone.utc)
-    ca, ca_key = _make_ca("Hamstring Hulp test root", now)
-    leaf, key = _make_leaf(ca, ca_key, now)
-    other, other_key = _make_leaf(ca, ca_key, now, san="example.org")
-    bare, bare_key = _leaf_without_san(ca, ca_key, now)
-    rogue_ca, rogue_ca_key = _make_ca("Rogue root", now)
-    rogue, rogue_key = _make_leaf(rogue_ca, rogue_ca_key, now)
-    bundle = tmp_path_factory.mktemp("trust") / "roots.pem"
-    bundle.write_bytes(_pem(ca))
-    return {"bundle": bundle, "chain": _pem(leaf) + _pem(ca), "key": key,
-            "wrong_san_chain": _pem(other) + _pem(ca), "wrong_san_key": other_key,
-            "no_san_chain": _pem(bare) + _pem(ca), "no_san_key": bare_key,
-            "rogue_chain": _pem(rogue) + _pem(rogue_ca), "rogue_key": rogue_key,
-            "garbage_chain": b"-----BEGIN CERTIFICATE-----\nnonsense\n-----END CERTIFICATE-----\n"}
 
 
 def _envelope(**changes) -> dict:

@@ -65,6 +65,12 @@ def _make_leaf(ca, ca_key, now: datetime, san: str = "echo-api.amazon.com"):
         (x509.AuthorityKeyIdentifier.from_issuer_public_key(ca_key.public_key()), False)])
 
 
+def _leaf_without_san(ca, ca_key, now: datetime):
+    return _certificate("echo-api.amazon.com", ca.subject, ca_key, now, lambda key: [
+        (x509.BasicConstraints(ca=False, path_length=None), True),
+        (_key_usage(signs_requests=True), True)])
+
+
 def _pem(cert) -> bytes:
     return cert.public_bytes(serialization.Encoding.PEM)
 
@@ -75,6 +81,7 @@ def pki(tmp_path_factory):
     ca, ca_key = _make_ca("Hamstring Hulp test root", now)
     leaf, leaf_key = _make_leaf(ca, ca_key, now)
     wrong_san, wrong_san_key = _make_leaf(ca, ca_key, now, san="example.org")
+    bare, bare_key = _leaf_without_san(ca, ca_key, now)
     # An impostor: the same kind of chain, but from a root nobody trusts.
     rogue_ca, rogue_ca_key = _make_ca("Rogue root", now)
     rogue, rogue_key = _make_leaf(rogue_ca, rogue_ca_key, now)
@@ -82,7 +89,9 @@ def pki(tmp_path_factory):
     bundle.write_bytes(_pem(ca))
     return {"bundle": bundle, "chain": _pem(leaf) + _pem(ca), "key": leaf_key,
             "rogue_chain": _pem(rogue) + _pem(rogue_ca), "rogue_key": rogue_key,
-            "wrong_san_chain": _pem(wrong_san) + _pem(ca), "wrong_san_key": wrong_san_key}
+            "wrong_san_chain": _pem(wrong_san) + _pem(ca), "wrong_san_key": wrong_san_key,
+            "no_san_chain": _pem(bare) + _pem(ca), "no_san_key": bare_key,
+            "garbage_chain": b"-----BEGIN CERTIFICATE-----\nnonsense\n-----END CERTIFICATE-----\n"}
 
 
 @pytest.fixture
