@@ -68,6 +68,7 @@ PHRASES: dict[str, frozenset[str]] = {key: frozenset(names) for key, names in {
     "out_of_scope_body": (),
     "out_of_scope_medication": (),
     "out_of_scope_tape": (),
+    "out_of_scope_other": (),
     "out_of_scope_reprompt": (),
     "triage_resume": (),
     "triage_stopped": (),

@@ -9,10 +9,12 @@ from typing import Any, Callable
 
 from ask_sdk_core.dispatch_components import AbstractRequestHandler
 from ask_sdk_core.handler_input import HandlerInput
+from ask_sdk_core.utils import get_intent_name, is_request_type
 from ask_sdk_model import Response
 from ask_sdk_model.ui import SimpleCard
 
-from skill.core.content import Content
+from skill.core.content import Content, Topic
+from skill.voice.slots import resolved_id
 from skill.voice.speech import Speech
 
 # Session attribute keys.
@@ -42,6 +44,28 @@ class ContentHandler(AbstractRequestHandler):
 
     def __init__(self, content: Content):
         self.content = content
+
+
+# Outside a routine, "hoe lang duurt het nog" asks how long recovery takes (the coach, when it
+# runs, takes TimeLeftIntent first and says how long the session has left).
+TOPIC_ALIASES = {"TimeLeftIntent": "RecoveryTimeIntent"}
+
+
+def asks_topic(handler_input: HandlerInput, content: Content) -> bool:
+    """Whether the request asks for a topic: a topic intent, TopicIntent, or an alias above."""
+    if not is_request_type("IntentRequest")(handler_input):
+        return False
+    name = get_intent_name(handler_input)
+    return name == "TopicIntent" or content.topic_for_intent(TOPIC_ALIASES.get(name, name)) is not None
+
+
+def topic_asked(handler_input: HandlerInput, content: Content) -> Topic | None:
+    """The topic the request asks for; None for a TopicIntent whose {onderwerp} names none."""
+    name = get_intent_name(handler_input)
+    if name == "TopicIntent":
+        topic_id = resolved_id(handler_input, "onderwerp")
+        return content.topics.get(topic_id) if topic_id else None
+    return content.topic_for_intent(TOPIC_ALIASES.get(name, name))
 
 
 def disclaimer_due(handler_input: HandlerInput, content: Content, out: Speech) -> bool:

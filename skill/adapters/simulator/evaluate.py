@@ -14,6 +14,7 @@ from typing import IO
 
 import yaml
 
+from skill import paths
 from skill.adapters.simulator.nlu import Nlu, default_nlu
 
 
@@ -100,8 +101,17 @@ def load_examples(path: Path) -> list[Example]:
     return examples
 
 
+def topic_intents() -> dict[str, str]:
+    """Topic id -> the topic's own intent, from content/topics.yaml."""
+    data = yaml.load(paths.content_dir().joinpath("topics.yaml").read_text(encoding="utf-8"),
+                     Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
+    return {topic["id"]: topic["intent"] for topic in data["topics"]}
+
+
 def evaluate(examples: list[Example], nlu: Nlu | None = None) -> Report:
     nlu = nlu or default_nlu()
+    by_topic = topic_intents()
+    by_intent = {intent: topic for topic, intent in by_topic.items()}
     results = []
     for example in examples:
         understanding = nlu.understand(example.text)
@@ -110,7 +120,16 @@ def evaluate(examples: list[Example], nlu: Nlu | None = None) -> Report:
         for name, fill in understanding.slots.items():
             if fill.value is not None:
                 slots[name] = fill.id if fill.id is not None else fill.value
-        results.append(Result(example, intent, slots))
+        # "vertel over {onderwerp}" with a topic named is answered as that topic's own intent: both
+        # count as the topic's intent with its id as "onderwerp", on either side of the comparison.
+        if intent == "TopicIntent" and slots.get("onderwerp") in by_topic:
+            intent = by_topic[slots["onderwerp"]]
+        elif intent in by_intent:
+            slots.setdefault("onderwerp", by_intent[intent])
+        wanted = example
+        if example.intent == "TopicIntent" and example.slots.get("onderwerp") in by_topic:
+            wanted = Example(example.text, by_topic[example.slots["onderwerp"]], example.slots)
+        results.append(Result(wanted, intent, slots))
     return Report(results)
 
 

@@ -102,6 +102,12 @@ EMERGENCY_CONCEPTS = (
 )
 NEAR_WORDS = frozenset({"achter", "achterin", "boven", "onder", "tot", "bij", "naar", "rond", "langs", "richting"})
 CLOSING_WORDS = frozenset({"doei", "dooei", "tot ziens", "stop", "stop maar", "houdoe", "later", "de mazzel"})
+# Thanks and "that was it" at the end close too ("nee dank u wel, dat was het", "stop, dankjewel"),
+# unless the sentence began with a yes ("ja graag, dank je" accepts what was offered).
+THANKS_ENDINGS = ("dank je", "dank je wel", "dank u", "dank u wel", "dankjewel", "dankuwel", "bedankt", "dank",
+                  "dat was het", "dat is het", "dat was alles", "dat is alles", "dat is genoeg", "genoeg zo",
+                  "dat is wel genoeg", "dat was het wel", "ik weet genoeg", "dan weet ik genoeg", "dat is het wel")
+YES_FIRST = frozenset({"ja", "jawel", "jazeker", "zeker", "graag", "natuurlijk", "absoluut", "klopt"})
 HAMSTRING_WORDS = frozenset({"hamstring", "hamstrings", "bovenbeen", "dij", "dijbeen", "zitbot",
                              "hammie", "hammies", "achterkant"})
 # Body parts that are never the hamstring (the foot and the calf are part of its questions).
@@ -112,10 +118,21 @@ OUTSIDE_BODY_SPANS = frozenset({
     "mijn pols", "lies", "mijn lies", "kuitkramp", "kuitkrampen", "kramp in mijn kuit", "kramp in haar kuit",
     "kramp in zijn kuit", "een kramp in mijn kuit", "nachtelijke kramp", "mijn elleboog", "mijn hoofd", "hoofdpijn",
     "mijn scheenbeen", "scheenbeenvliesontsteking", "mijn achillespees", "achillespees", "hielspoor", "mijn hiel",
-    "voorkant van mijn bovenbeen", "de voorkant van mijn bovenbeen"})
+    "voorkant van mijn bovenbeen", "de voorkant van mijn bovenbeen", "scheenbenen", "mijn scheenbenen",
+    "haar scheenbenen", "zijn scheenbenen", "haar scheenbeen", "zijn scheenbeen", "schenen", "mijn schenen",
+    "haar schenen", "kruisband", "mijn kruisband", "haar kruisband", "zijn kruisband", "meniscus", "mijn meniscus",
+    "enkelband", "mijn enkelband", "mijn enkels", "haar enkel", "zijn enkel", "mijn schouders", "bovenrug",
+    "mijn bovenrug", "haar rug", "zijn rug", "rugpijn", "lage rugpijn", "hernia", "nekpijn", "tennisarm",
+    "tenniselleboog", "golfarm", "liesblessure", "liespijn", "haar lies", "zijn lies", "mijn buik", "buikpijn",
+    "mijn tenen", "mijn hand", "mijn vingers", "voorkant van haar bovenbeen", "voorkant van zijn bovenbeen",
+    "mijn bovenarm", "verzwikte enkel", "kniepijn", "pijn in mijn knie"})
 # How a spoken question starts when it has no question word: "mag ik", "kan ik", "is het", "helpt ...".
 QUESTION_STARTS = frozenset({"mag", "kan", "moet", "mogen", "kunnen", "moeten", "zal", "zou", "is", "helpt", "werkt",
                              "heeft", "hebben", "ben"})
+# Commands that, said at the end of a story, are what the listener asks for.
+COMMAND_INTENTS = frozenset({"StartRoutineIntent", "ResumeRoutineIntent"})
+LONG_FOR_AN_ANSWER = 8               # words from which a hedge inside a sentence no longer makes it an answer
+SUBJECT_OVER_HEDGE = 0.75            # how close the best other intent must come to the answer's score
 MIN_WORDS_FOR_A_REQUEST = 5          # "nee, alleen een beetje stijf" explains the answer; longer may ask something
 REQUEST_AFTER_ANSWER = 0.3           # how clearly the rest must fit another intent to count as a request
 # What may follow "ja" or "nee" as its explanation rather than as a request of its own: "ja, al twee weken".
@@ -456,17 +473,30 @@ class Nlu:
 
     def _classify(self, text: str) -> Understanding:
         exact = self._exact(text) or self._exact(self.correct(text))
+        if exact and exact.intent == OUT_OF_SCOPE_INTENT and not _resolved_any(exact):
+            exact = None           # "mijn dochter heeft {buiten}" around no body part, medicine or tape
+        if exact is None or exact.intent not in COMMAND_INTENTS:
+            command = self._command_at_end(text)
+            if command is not None:
+                return command
         if exact and _resolved(exact):
             return exact
         answer = self._yes_no_first(text) or self._value_first(text)
         if answer is not None and exact is None:
             return answer
         similar = self._similar(self.correct(text))
-        if similar.intent in ANSWER_INTENTS | {"DontKnowIntent"} and _asks(text) and len(text.split()) >= 6:
+        answers = ANSWER_INTENTS | {"DontKnowIntent"}
+        if similar.intent in answers and _asks(text) and len(text.split()) >= 6:
             # "mag ik dan wel een beetje blijven fietsen": a question that shares a hedge with the
             # answers ("een beetje") asks something; it is not a yes.
-            other = self._similar(self.correct(text), exclude=ANSWER_INTENTS | {"DontKnowIntent"})
+            other = self._similar(self.correct(text), exclude=answers)
             if other.intent != FALLBACK:
+                similar = other
+        elif similar.intent in answers and len(text.split()) >= LONG_FOR_AN_ANSWER:
+            # "of ijs wel helpt, ik weet niet of het bij mij zin heeft": a long sentence that names a
+            # subject says more than a hedge it happens to contain.
+            other = self._similar(self.correct(text), exclude=answers)
+            if other.intent != FALLBACK and other.confidence >= similar.confidence * SUBJECT_OVER_HEDGE:
                 similar = other
         if exact and similar.intent in (exact.intent, FALLBACK):
             return exact           # a carrier phrase with a value the type does not know, as Alexa sends it
@@ -475,6 +505,26 @@ class Nlu:
                 return self._value_alone(similar) or similar
             return similar         # the words fit another intent much better than the carrier phrase
         return exact
+
+    def _command_at_end(self, text: str) -> Understanding | None:
+        """"ik heb net drie uur gedanst en mijn hamstrings voelen strak, doe even de cooling-down": a
+        command said at the end of a story ("doe de {routine}", "ga verder met de {routine}") is what
+        the listener asks for. Only a carrier phrase of two or more words with its slot resolved, and
+        not denied ("ik wil vandaag niet de warming-up doen")."""
+        words = text.split()
+        for start in range(1, len(words) - 1):
+            if words[start] in CLAUSE_BREAKS | SUBJECTS:
+                continue            # the command starts at its verb, not at "en" or "ik"
+            found = self._exact(" ".join(words[start:]))
+            if (found is None or found.intent not in COMMAND_INTENTS or not _resolved_any(found)
+                    or not _resolved(found)):
+                continue
+            sample_words = max(s.literal_tokens for s in self.samples if s.intent == found.intent
+                               and s.pattern.match(" ".join(words[start:])))
+            if sample_words < 2 or NEGATIONS & set(words[max(0, start - NEGATION_WINDOW):start]):
+                continue
+            return Understanding("intent", found.intent, found.slots, confidence=1.0, method="command at end")
+        return None
 
     def _with_slot(self, intent: str, spoken: str, value: SlotValue, method: str, confidence: float = 1.0) -> Understanding:
         """`intent` with its first slot filled and resolved to `value`, as Alexa sends a matched synonym."""
@@ -550,6 +600,10 @@ class Nlu:
                 or (words[0] == "stop" and words[1] in ("maar", "ik", "dan", "het", "nu", "hoor"))):
             # "stop maar, ik bel morgen de fysiotherapeut": the goodbye first, then why.
             return Understanding("intent", "AMAZON.StopIntent", {}, confidence=1.0, method="closing")
+        thanked = any(text == ending or text.endswith(" " + ending) for ending in THANKS_ENDINGS)
+        if thanked and words[0] not in YES_FIRST:
+            # "nee dank u wel, dat was het", "stop, dankjewel", "nou mooi, dan weet ik genoeg".
+            return Understanding("intent", "AMAZON.StopIntent", {}, confidence=1.0, method="closing")
         return None
 
     def _out_of_scope(self, text: str) -> Understanding | None:
@@ -566,7 +620,8 @@ class Nlu:
             for start in range(len(words) - size + 1):
                 span = " ".join(words[start:start + size])
                 value = table.get(span)
-                if value is None or (value.id == "body" and (span not in OUTSIDE_BODY_SPANS or about_hamstring)):
+                if value is None or (value.id == "body" and span not in OUTSIDE_BODY_SPANS) or (
+                        value.id in ("body", "other") and about_hamstring):
                     continue                  # medicines and tape are out of scope even for the hamstring
                 before = [w for w in words[max(0, start - 2):start] if w not in ARTICLES | {"haar", "zijn"}]
                 if before and before[-1] in NEAR_WORDS:
@@ -608,10 +663,11 @@ class Nlu:
             return request if any(f.value for f in request.slots.values()) or request.intent == "EmergencyIntent" else None
         rest = " ".join(words[1:])
         asks = any(w in QUESTION_WORDS or w in WANTING or w in DOING for w in words[1:])
-        if (request is None or not _resolved(request)) and len(words) > MIN_WORDS_FOR_A_REQUEST and asks:
+        if ((request is None or not _resolved(request) or request.intent in EXPLANATIONS)
+                and len(words) > MIN_WORDS_FOR_A_REQUEST and asks):
             # "nee, ik wil alleen weten hoe lang herstel duurt", "nee, doe maar meteen de warming-up":
             # a request of its own after the answer word. A complaint told after "nee" stays the answer.
-            similar = self._similar(self.correct(rest), exclude=ANSWER_INTENTS)
+            similar = self._similar(self.correct(rest), exclude=ANSWER_INTENTS | {"DontKnowIntent"})
             if (similar.intent not in {FALLBACK, "StartTriageIntent"} | EXPLANATIONS
                     and similar.confidence >= REQUEST_AFTER_ANSWER):
                 return similar

@@ -76,7 +76,8 @@ def play(skill, nlu, conversation: dict[str, Any]) -> Outcome:
     if goal.get("ended") and not turns[-1].end_session:
         outcome.missed.append("ended")
     if goal.get("out_of_scope") and not any(
-            t.intent == "OutOfScopeIntent" and t.session_attributes.get("mode") != "triage" for t in turns):
+            any(c.startswith("out_of_scope") for c in t.content_ids) and t.session_attributes.get("mode") != "triage"
+            for t in turns):
         outcome.missed.append("out_of_scope")
     return outcome
 

@@ -15,7 +15,7 @@ from skill.voice.speech import Speech
 
 INTENT = "OutOfScopeIntent"
 SLOT = "buiten"
-KINDS = ("body", "medication", "tape")
+KINDS = ("body", "medication", "tape", "other")
 
 
 class OutOfScopeHandler(conv.ContentHandler):
@@ -25,5 +25,13 @@ class OutOfScopeHandler(conv.ContentHandler):
     def handle(self, handler_input: HandlerInput) -> Response:
         kind = resolved_id(handler_input, SLOT)
         phrase = self.content.phrases
-        out = Speech().say(phrase(f"out_of_scope_{kind if kind in KINDS else 'body'}"))
+        if kind not in KINDS:
+            # A carrier phrase around words no value of the type names ("mijn dochter heeft gisteren
+            # iets verrekt, moet er ijs op"): nothing outside the hamstring was named, so the skill
+            # does not claim it was; it says it did not follow, as for any utterance it cannot place.
+            if conv.awaiting(handler_input) or conv.pending_offer(handler_input):
+                return conv.ask_again(handler_input, Speech().say(phrase("not_understood")), phrase("fallback_reprompt"))
+            return conv.ask(handler_input, Speech().say(phrase("fallback")), phrase("fallback_reprompt"))
+        conv.spoke_content(handler_input, f"out_of_scope_{kind}")
+        out = Speech().say(phrase(f"out_of_scope_{kind}"))
         return conv.ask_again(handler_input, out, phrase("out_of_scope_reprompt"), offer="anything_else")

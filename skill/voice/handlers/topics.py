@@ -2,17 +2,13 @@
 from __future__ import annotations
 
 from ask_sdk_core.handler_input import HandlerInput
-from ask_sdk_core.utils import get_intent_name, is_intent_name, is_request_type
+from ask_sdk_core.utils import is_intent_name
 from ask_sdk_model import Response
 
 from skill.core.content import Content, Topic
 from skill.voice import conversation as conv
 from skill.voice.conversation import ask, offer_handler, set_offer, session, spoke_content
-from skill.voice.slots import resolved_id
 from skill.voice.speech import Speech
-
-TOPIC_SLOT = "onderwerp"
-
 
 def capitalize(text: str) -> str:
     """Dutch sentence case: "ijs of warmte" -> "IJs of warmte" (IJ is one letter)."""
@@ -83,22 +79,14 @@ class TopicIntentHandler(conv.ContentHandler):
     """Every topic intent named in content/topics.yaml, and TopicIntent with an {onderwerp} slot."""
 
     def can_handle(self, handler_input: HandlerInput) -> bool:
-        if not is_request_type("IntentRequest")(handler_input):
-            return False
-        name = get_intent_name(handler_input)
-        return name == "TopicIntent" or self.content.topic_for_intent(name) is not None
+        return conv.asks_topic(handler_input, self.content)
 
     def handle(self, handler_input: HandlerInput) -> Response:
         session(handler_input).pop(conv.OFFER, None)
-        name = get_intent_name(handler_input)
-        if name == "TopicIntent":
-            topic_id = resolved_id(handler_input, TOPIC_SLOT)
-            topic = self.content.topics.get(topic_id) if topic_id else None
-            if topic is None:
-                phrase = self.content.phrases
-                return ask(handler_input, Speech().say(phrase("unknown_topic")), phrase("fallback_reprompt"))
-        else:
-            topic = self.content.topic_for_intent(name)
+        topic = conv.topic_asked(handler_input, self.content)
+        if topic is None:
+            phrase = self.content.phrases
+            return ask(handler_input, Speech().say(phrase("unknown_topic")), phrase("fallback_reprompt"))
         return speak_part(handler_input, self.content, topic, 0)
 
 

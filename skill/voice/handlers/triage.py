@@ -25,8 +25,9 @@ STATE = "triage"                 # session attribute: {"answers": {...}, "asked"
 QUESTION = "triage"              # what conv.AWAITING holds while a triage question is open
 OUTCOME = "triage_outcome"       # ... and right after the advice, when "vorige vraag" may still change it
 
+# "sla deze over" mid-triage skips the question, which the engine takes as "weet ik niet".
 ANSWER_INTENTS = ("AMAZON.YesIntent", "AMAZON.NoIntent", "DontKnowIntent", "NumberAnswerIntent",
-                  "DurationAnswerIntent", "ChoiceAnswerIntent", "AMAZON.FallbackIntent")
+                  "DurationAnswerIntent", "ChoiceAnswerIntent", "AMAZON.FallbackIntent", "SkipIntent")
 CONTROL_INTENTS = ("AMAZON.HelpIntent", "AMAZON.PreviousIntent", "AMAZON.StartOverIntent", "AMAZON.NextIntent",
                    "AMAZON.ResumeIntent", "AMAZON.StopIntent", "AMAZON.CancelIntent", "AMAZON.PauseIntent",
                    "AMAZON.NavigateHomeIntent", "StartTriageIntent")
@@ -49,7 +50,7 @@ def _state(handler_input: HandlerInput) -> dict[str, Any]:
 def read_answer(handler_input: HandlerInput, question: Question) -> Any:
     """The listener's answer in the engine's terms, or None when it does not fit the question."""
     intent = get_intent_name(handler_input)
-    if intent == "DontKnowIntent":
+    if intent in ("DontKnowIntent", "SkipIntent"):
         return UNKNOWN
     if question.kind == "yes_no":
         if intent == "AMAZON.YesIntent":
@@ -388,15 +389,10 @@ class TriageTopicHandler(_TriageHandler):
     """A content question in the middle ("mag ik ijs gebruiken?"): answer briefly, offer to go on."""
 
     def can_handle(self, handler_input: HandlerInput) -> bool:
-        if not (in_triage(handler_input) and is_request_type("IntentRequest")(handler_input)):
-            return False
-        name = get_intent_name(handler_input)
-        return name == "TopicIntent" or self.content.topic_for_intent(name) is not None
+        return in_triage(handler_input) and conv.asks_topic(handler_input, self.content)
 
     def handle(self, handler_input: HandlerInput) -> Response:
-        name = get_intent_name(handler_input)
-        topic = (self.content.topics.get(resolved_id(handler_input, "onderwerp") or "")
-                 if name == "TopicIntent" else self.content.topic_for_intent(name))
+        topic = conv.topic_asked(handler_input, self.content)
         phrase = self.content.phrases
         out = Speech()
         if topic is None:
