@@ -415,4 +415,19 @@ class AnswerWithoutQuestionHandler(_TriageHandler):
 
     def handle(self, handler_input: HandlerInput) -> Response:
         phrase = self.content.phrases
+        told = self._told_complaint(handler_input)
+        if told:
+            # "bij het sprinten schoot het ineens in mijn hamstring", "ik loop mank": the listener tells
+            # how it began or how walking goes before any question. That is a complaint told: the
+            # questions start, with this answer filled in and not asked again.
+            return start(handler_input, self.content, answers=told)
         return ask(handler_input, Speech().say(phrase("answer_without_question")), phrase("fallback_reprompt"))
+
+    def _told_complaint(self, handler_input: HandlerInput) -> dict[str, Any]:
+        if session(handler_input).get(conv.MODE) or not is_intent_name("ChoiceAnswerIntent")(handler_input):
+            return {}
+        choice = resolved_id(handler_input, "keuze")
+        for question in self.content.triage.questions:
+            if question.kind == "choice" and choice in {c.id for c in question.choices}:
+                return {question.id: choice}
+        return {}
