@@ -129,6 +129,14 @@ OUTSIDE_BODY_SPANS = frozenset({
 # How a spoken question starts when it has no question word: "mag ik", "kan ik", "is het", "helpt ...".
 QUESTION_STARTS = frozenset({"mag", "kan", "moet", "mogen", "kunnen", "moeten", "zal", "zou", "is", "helpt", "werkt",
                              "heeft", "hebben", "ben"})
+# A story, then a question: "ik heb ... , hoe kan dat". The question counts when it starts after at
+# least STORY_WORDS words, fits an intent at least this well, and the story names no warning sign.
+MIN_WORDS_FOR_STORY_AND_QUESTION = 7
+STORY_WORDS = 4
+QUESTION_AT_END = 0.45
+STORY_WITHOUT_SIGNS = frozenset({"sudden_sport", "gradual", "previous_injury", "long_time"})   # KLACHT ids
+NOT_A_QUESTION = frozenset({"StartTriageIntent", FALLBACK, "AMAZON.YesIntent", "AMAZON.NoIntent", "DontKnowIntent",
+                            "NumberAnswerIntent", "DurationAnswerIntent", "ChoiceAnswerIntent", "EmergencyIntent"})
 # Commands that, said at the end of a story, are what the listener asks for.
 COMMAND_INTENTS = frozenset({"StartRoutineIntent", "ResumeRoutineIntent"})
 LONG_FOR_AN_ANSWER = 8               # words from which a hedge inside a sentence no longer makes it an answer
@@ -472,6 +480,36 @@ class Nlu:
         return result
 
     def _classify(self, text: str) -> Understanding:
+        result = self._classify_whole(text)
+        if result.intent in ("StartTriageIntent", FALLBACK) and len(text.split()) >= MIN_WORDS_FOR_STORY_AND_QUESTION:
+            asked = self._question_at_end(text)
+            if asked is not None:
+                return asked
+        return result
+
+    def _question_at_end(self, text: str) -> Understanding | None:
+        """"ik zit de hele dag in de cabine en nu heb ik pijn achter mijn bovenbeen, hoe kan dat": a
+        story, then a question the article answers. The question is what was asked; the story alone
+        tells no warning sign (then the questions, which answer it for this listener, stay first)."""
+        words = text.split()
+        for i in range(STORY_WORDS, len(words) - 1):
+            starts = words[i] in QUESTION_WORDS or (words[i] in QUESTION_STARTS and words[i + 1] in SUBJECTS | {"dat", "dit"})
+            if not starts:
+                continue
+            story, question = " ".join(words[:i]), " ".join(words[i:])
+            told = self.types.find_in("KLACHT", story, fuzzy=False) if "KLACHT" in self.types.values else None
+            if told is not None and told[1].id not in STORY_WITHOUT_SIGNS:
+                return None
+            found = self._exact(question)
+            if found is None or not _resolved(found):
+                found = self._similar(self.correct(question))
+            if found.intent in NOT_A_QUESTION or found.confidence < QUESTION_AT_END:
+                return None
+            return Understanding("intent", found.intent, found.slots, confidence=found.confidence,
+                                 method="question at end")
+        return None
+
+    def _classify_whole(self, text: str) -> Understanding:
         exact = self._exact(text) or self._exact(self.correct(text))
         if exact and exact.intent == OUT_OF_SCOPE_INTENT and not _resolved_any(exact):
             exact = None           # "mijn dochter heeft {buiten}" around no body part, medicine or tape
