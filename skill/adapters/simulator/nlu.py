@@ -705,7 +705,7 @@ class Nlu:
                 and len(words) > MIN_WORDS_FOR_A_REQUEST and asks):
             # "nee, ik wil alleen weten hoe lang herstel duurt", "nee, doe maar meteen de warming-up":
             # a request of its own after the answer word. A complaint told after "nee" stays the answer.
-            similar = self._similar(self.correct(rest), exclude=ANSWER_INTENTS | {"DontKnowIntent"})
+            similar = self._similar(self.correct(rest), exclude=ANSWER_INTENTS | EXPLANATIONS)
             if (similar.intent not in {FALLBACK, "StartTriageIntent"} | EXPLANATIONS
                     and similar.confidence >= REQUEST_AFTER_ANSWER):
                 return similar
