@@ -26,7 +26,8 @@ from skill.adapters.simulator.tasks import load, play
 
 HERE = Path(__file__).parent
 # (folder, floor for whole conversations, floor for single utterances)
-ROUNDS = [("blind", 0.93, 0.94), ("blind2", 0.95, 0.95), ("blind3", 0.95, 0.88), ("blind4", 0.76, 0.85)]
+ROUNDS = [("blind", 0.95, 0.95), ("blind2", 0.97, 0.95), ("blind3", 0.97, 0.90), ("blind4", 0.92, 0.92),
+          ("blind5", 0.98, 0.93)]
 
 
 @pytest.mark.parametrize("folder, floor", [(r[0], r[1]) for r in ROUNDS])
@@ -49,7 +50,7 @@ def test_the_blind_utterances_are_understood(nlu, folder, floor):
 
 def test_every_emergency_in_the_blind_utterances_is_heard(nlu):
     """Safety is not a percentage: every utterance a blind writer labelled as an emergency is heard
-    as one, in all three rounds."""
+    as one, in every round."""
     missed = []
     for folder, _, _ in ROUNDS:
         for example in load_examples(HERE / folder / "utterances.yaml"):

@@ -74,7 +74,8 @@ WANTING = frozenset({"wil", "willen", "wilt", "graag", "wilde", "vraag", "vraagj
 DOING = frozenset({"doe", "doen", "start", "begin", "starten", "beginnen", "laat", "opwarmen"})   # "nee, doe maar de warming-up"
 ANSWER_INTENTS = frozenset({"AMAZON.YesIntent", "AMAZON.NoIntent"})
 OUT_OF_SCOPE_INTENT = "OutOfScopeIntent"
-_BREATH_TROUBLE = frozenset({"moeilijk", "slecht", "nauwelijks", "amper", "zwaar", "moeite", "stokt"})
+_BREATH_TROUBLE = frozenset({"moeilijk", "slecht", "nauwelijks", "amper", "zwaar", "moeite", "stokt", "happen", "hap",
+                             "hapt", "happend", "snakken", "snak", "snakt", "tekort"})
 # Signs by the words they are made of: (sign id, groups of words that must all occur, whether a
 # negation near the first word denies it). Negations that are part of a sign ("ik kan niet plassen")
 # are listed as its words and not checked as a denial.
@@ -86,7 +87,8 @@ EMERGENCY_CONCEPTS = (
                                                                "steek", "steken", "zwaar", "benauwd", "band", "knelt",
                                                                "klem", "beklemd", "drukt"})), True),
     ("coughing_blood", (frozenset({"bloed"}), frozenset({"hoest", "hoesten", "ophoesten", "opgehoest", "spuug", "spugen",
-                                                        "opgeven", "hoestte"})), True),
+                                                        "opgeven", "hoestte", "ophoest", "ophoestte", "hoestend",
+                                                        "opgeef", "slijm", "fluim", "fluimen"})), True),
     ("saddle", (frozenset({"gevoelloos", "doof", "verdoofd"}), frozenset({"kruis", "schaamstreek", "zitvlak", "anus",
                                                                         "schaamlippen", "balzak", "billen", "bil"})), True),
     ("saddle", (frozenset({"voel", "voelt"}), frozenset({"niks", "niets"}), frozenset({"kruis", "schaamstreek", "zitvlak",
@@ -99,6 +101,10 @@ EMERGENCY_CONCEPTS = (
      True),
     ("unconscious", (frozenset({"flauwgevallen", "bewusteloos", "flauwvallen", "flauw"}),), True),
     ("unconscious", (frozenset({"wakker", "reageert", "aanspreekbaar"}), frozenset({"niet", "niks", "geen"})), False),
+    ("unconscious", (frozenset({"bewustzijn"}), frozenset({"buiten", "verloren", "kwijt", "verliest", "verloor",
+                                                            "niet"})), False),
+    ("unconscious", (frozenset({"gezakt", "zakte", "zakt"}), frozenset({"elkaar"})), True),
+    ("unconscious", (frozenset({"neergegaan", "ingestort", "neergevallen"}),), True),
 )
 NEAR_WORDS = frozenset({"achter", "achterin", "boven", "onder", "tot", "bij", "naar", "rond", "langs", "richting"})
 CLOSING_WORDS = frozenset({"doei", "dooei", "tot ziens", "stop", "stop maar", "houdoe", "later", "de mazzel"})
@@ -107,6 +113,9 @@ CLOSING_WORDS = frozenset({"doei", "dooei", "tot ziens", "stop", "stop maar", "h
 THANKS_ENDINGS = ("dank je", "dank je wel", "dank u", "dank u wel", "dankjewel", "dankuwel", "bedankt", "dank",
                   "dat was het", "dat is het", "dat was alles", "dat is alles", "dat is genoeg", "genoeg zo",
                   "dat is wel genoeg", "dat was het wel", "ik weet genoeg", "dan weet ik genoeg", "dat is het wel")
+THANKS = frozenset({"dank", "bedankt", "dankjewel", "dankuwel"})
+TRAILING_GOODBYE = frozenset({"hoor", "dag", "doei", "groetjes"})
+NOTHING_MORE = ("verder niets", "verder niks", "niets meer", "niks meer", "verder niet")   # closes with thanks said
 YES_FIRST = frozenset({"ja", "jawel", "jazeker", "zeker", "graag", "natuurlijk", "absoluut", "klopt"})
 HAMSTRING_WORDS = frozenset({"hamstring", "hamstrings", "bovenbeen", "dij", "dijbeen", "zitbot",
                              "hammie", "hammies", "achterkant"})
@@ -133,10 +142,19 @@ QUESTION_STARTS = frozenset({"mag", "kan", "moet", "mogen", "kunnen", "moeten", 
 # least STORY_WORDS words, fits an intent at least this well, and the story names no warning sign.
 MIN_WORDS_FOR_STORY_AND_QUESTION = 7
 STORY_WORDS = 4
-QUESTION_AT_END = 0.45
+QUESTION_AT_END = 0.35
 STORY_WITHOUT_SIGNS = frozenset({"sudden_sport", "gradual", "previous_injury", "long_time"})   # KLACHT ids
-NOT_A_QUESTION = frozenset({"StartTriageIntent", FALLBACK, "AMAZON.YesIntent", "AMAZON.NoIntent", "DontKnowIntent",
-                            "NumberAnswerIntent", "DurationAnswerIntent", "ChoiceAnswerIntent", "EmergencyIntent"})
+NOT_A_QUESTION = frozenset({"StartTriageIntent", "DontKnowIntent", "NumberAnswerIntent", "DurationAnswerIntent",
+                            "ChoiceAnswerIntent", "EmergencyIntent", "EasierIntent", "SkipIntent", "DeleteDataIntent",
+                            "OutOfScopeIntent"})      # with every AMAZON.* intent: commands and answers, not questions
+BARE_QUESTION = QUESTION_WORDS | QUESTION_STARTS | SUBJECTS | frozenset({
+    "dat", "dit", "er", "nou", "dan", "wel", "nog", "toch", "verstandig", "slim", "goed", "erg", "normaal", "kan",
+    "mag", "moet", "zijn", "komt", "gebeurt", "doen", "me", "mij", "daarmee", "daar", "aan", "mee", "van", "zo"})
+BARE_QUESTION_AT_END = 0.55         # "..., hoe komt dat": only a question that is nearly a sample by itself
+UNSURE = 0.4                         # below this, a whole sentence's nearest intent yields to its clear last question
+ROUTINE_VERBS = frozenset({"doe", "doen", "start", "starten", "begin", "beginnen", "leid", "begeleid", "oefenen"})
+ABOUT_A_ROUTINE = frozenset({"is", "helpt", "werkt", "waarom", "wat", "hoe", "heeft", "moet", "moeten", "hoelang",
+                             "hoeveel", "welke", "wanneer"})
 # Commands that, said at the end of a story, are what the listener asks for.
 COMMAND_INTENTS = frozenset({"StartRoutineIntent", "ResumeRoutineIntent"})
 LONG_FOR_AN_ANSWER = 8               # words from which a hedge inside a sentence no longer makes it an answer
@@ -481,13 +499,39 @@ class Nlu:
 
     def _classify(self, text: str) -> Understanding:
         result = self._classify_whole(text)
-        if result.intent in ("StartTriageIntent", FALLBACK) and len(text.split()) >= MIN_WORDS_FOR_STORY_AND_QUESTION:
-            asked = self._question_at_end(text)
-            if asked is not None:
+        if result.intent not in COMMAND_INTENTS and (result.method != "exact" or result.intent in EXPLANATIONS):
+            wanted = self._routine_request(text)
+            if wanted is not None:
+                return wanted
+        if ((result.intent in ("StartTriageIntent", FALLBACK) or result.method == "similar")
+                and len(text.split()) >= MIN_WORDS_FOR_STORY_AND_QUESTION):
+            asked = self._question_at_end(text, bare_ok=result.intent in ("StartTriageIntent", FALLBACK))
+            if asked is not None and (result.intent in ("StartTriageIntent", FALLBACK)
+                                      or asked.confidence > result.confidence and result.confidence < UNSURE):
                 return asked
         return result
 
-    def _question_at_end(self, text: str) -> Understanding | None:
+    def _routine_request(self, text: str) -> Understanding | None:
+        """"kun je een warming-up met mijn zoon doen", "of ik de warming-up kan doen, maar rustig aan":
+        a routine named with a verb of doing, and not asked about ("helpt een warming-up", "moet ik een
+        warming-up doen" ask whether, which the prevention answer covers) or denied."""
+        words = text.split()
+        if not ROUTINE_VERBS & set(words) or words[0] in ABOUT_A_ROUTINE or "ROUTINE" not in self.types.values:
+            return None
+        hit = self.types.find_in("ROUTINE", text, fuzzy=False)
+        if hit is None:
+            return None
+        at = len(text[:text.find(hit[0])].split())
+        if NEGATIONS & set(words[max(0, at - NEGATION_WINDOW):at]):
+            return None
+        slots = self._empty_slots("StartRoutineIntent")
+        fill = slots.get("routine")
+        if fill is None:
+            return None
+        fill.value, fill.resolved, fill.id, fill.matched = hit[0], hit[1].name, hit[1].id, True
+        return Understanding("intent", "StartRoutineIntent", slots, confidence=1.0, method="routine asked for")
+
+    def _question_at_end(self, text: str, bare_ok: bool) -> Understanding | None:
         """"ik zit de hele dag in de cabine en nu heb ik pijn achter mijn bovenbeen, hoe kan dat": a
         story, then a question the article answers. The question is what was asked; the story alone
         tells no warning sign (then the questions, which answer it for this listener, stay first)."""
@@ -496,6 +540,9 @@ class Nlu:
             starts = words[i] in QUESTION_WORDS or (words[i] in QUESTION_STARTS and words[i + 1] in SUBJECTS | {"dat", "dit"})
             if not starts:
                 continue
+            bare = not set(words[i:]) - BARE_QUESTION   # "is dat verstandig": about the story, no subject of its own
+            if bare and not bare_ok:
+                continue
             story, question = " ".join(words[:i]), " ".join(words[i:])
             told = self.types.find_in("KLACHT", story, fuzzy=False) if "KLACHT" in self.types.values else None
             if told is not None and told[1].id not in STORY_WITHOUT_SIGNS:
@@ -503,7 +550,8 @@ class Nlu:
             found = self._exact(question)
             if found is None or not _resolved(found):
                 found = self._similar(self.correct(question))
-            if found.intent in NOT_A_QUESTION or found.confidence < QUESTION_AT_END:
+            if (found.intent in NOT_A_QUESTION or found.intent.startswith("AMAZON.")
+                    or found.confidence < (BARE_QUESTION_AT_END if bare else QUESTION_AT_END)):
                 return None
             return Understanding("intent", found.intent, found.slots, confidence=found.confidence,
                                  method="question at end")
@@ -638,7 +686,11 @@ class Nlu:
                 or (words[0] == "stop" and words[1] in ("maar", "ik", "dan", "het", "nu", "hoor"))):
             # "stop maar, ik bel morgen de fysiotherapeut": the goodbye first, then why.
             return Understanding("intent", "AMAZON.StopIntent", {}, confidence=1.0, method="closing")
-        thanked = any(text == ending or text.endswith(" " + ending) for ending in THANKS_ENDINGS)
+        while len(words) > 2 and words[-1] in TRAILING_GOODBYE and THANKS & set(words[:-1]):
+            words = words[:-1]        # "nee dank u, verder niets, dag hoor"
+        said = " ".join(words)
+        thanked = any(said == ending or said.endswith(" " + ending) for ending in THANKS_ENDINGS) or (
+            bool(THANKS & set(words)) and any(said.endswith(" " + e) for e in NOTHING_MORE))
         if thanked and words[0] not in YES_FIRST:
             # "nee dank u wel, dat was het", "stop, dankjewel", "nou mooi, dan weet ik genoeg".
             return Understanding("intent", "AMAZON.StopIntent", {}, confidence=1.0, method="closing")
