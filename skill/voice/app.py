@@ -16,6 +16,7 @@ from ask_sdk_core.skill_builder import CustomSkillBuilder
 
 from skill.core.content import Content, load_content
 from skill.voice import interceptors
+from skill.voice.serializer import FastSerializer
 from skill.voice.handlers import boundaries, coach, common, emergency, return_to_sport, topics, triage
 
 log = logging.getLogger("hamstring.skill")
@@ -76,7 +77,9 @@ def build_skill(content: Content | None = None, *, skill_id: str | None = None,
         interceptors.LogResponse(),
     ):
         builder.add_global_response_interceptor(interceptor)
-    return builder.create()
+    skill = builder.create()
+    skill.serializer = FastSerializer()      # the SDK's serializer, with its walk planned once per type
+    return skill
 
 
 class _ProcessSkill:
