@@ -82,6 +82,7 @@ def _related(handler_input: HandlerInput, content: Content, offer: dict, accepte
 class TopicIntentHandler(conv.ContentHandler):
     """Every topic intent named in content/topics.yaml, and TopicIntent with an {onderwerp} slot."""
 
+    request_types = ("IntentRequest",)
     def can_handle(self, handler_input: HandlerInput) -> bool:
         if not is_request_type("IntentRequest")(handler_input):
             return False
@@ -105,6 +106,7 @@ class TopicIntentHandler(conv.ContentHandler):
 class TopicNavigationHandler(conv.ContentHandler):
     """"volgende" and "vorige" while listening to a topic move between its parts."""
 
+    intents = ("AMAZON.NextIntent", "AMAZON.PreviousIntent")
     def can_handle(self, handler_input: HandlerInput) -> bool:
         return (session(handler_input).get(conv.TOPIC) is not None
                 and not session(handler_input).get(conv.MODE)
