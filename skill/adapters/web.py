@@ -22,12 +22,14 @@ import threading
 import time
 from collections import OrderedDict
 from datetime import datetime, timezone
+from typing import Any, NamedTuple
 from urllib.parse import urlsplit
 
 from ask_sdk_core.skill import CustomSkill
 from ask_sdk_model import RequestEnvelope
 from ask_sdk_webservice_support.verifier import AbstractVerifier, VerificationException
 from ask_sdk_webservice_support.verifier import RequestVerifier
+from cryptography.exceptions import InvalidSignature
 from flask import Flask, Response, jsonify, request
 from flask_ask_sdk.skill_adapter import (
     VERIFY_SIGNATURE_APP_CONFIG,
@@ -81,7 +83,7 @@ class CachingRequestVerifier(RequestVerifier):
     TTL_SECONDS and never past the moment the first certificate of its chain expires; then the
     chain is downloaded and validated again. What stays per request: the URL's form, the end
     certificate's validity period and its SAN echo-api.amazon.com, the signature over the body
-    (here), and the timestamp (TimestampVerifier). The interface is the SDK's `verify(headers,
+    (here, with the public key read once per kept chain), and the timestamp (TimestampVerifier). The interface is the SDK's `verify(headers,
     serialized_request_env, deserialized_request_env)`."""
 
     MAX_CHAINS = 8
@@ -89,56 +91,96 @@ class CachingRequestVerifier(RequestVerifier):
 
     def __init__(self, *args, clock=time.monotonic, wall_clock=None, **kwargs):
         super().__init__(*args, **kwargs)
-        self._chains: OrderedDict[str, tuple] = OrderedDict()   # url -> (end certificate, valid until (monotonic))
+        self._chains: OrderedDict[str, tuple] = OrderedDict()   # url -> (_KeptCertificate, valid until (monotonic))
         self._lock = threading.Lock()
         self._clock = clock
         self._wall_clock = wall_clock or (lambda: datetime.now(timezone.utc))
 
+    def verify(self, headers, serialized_request_env, deserialized_request_env) -> None:
+        """The SDK's verify: the two headers, the chain (kept, or fetched and validated), the end
+        certificate's validity now and its SAN, and the signature over the body, with the public
+        key read once per kept chain."""
+        cert_url = signature = None
+        for key, value in headers.items():
+            if key.lower() == self._signature_cert_chain_url_key.lower():
+                cert_url = value
+            elif key.lower() == self._signature_key.lower():
+                signature = value
+        if cert_url is None or signature is None:
+            raise VerificationException("Missing Signature/Certificate for the skill request")
+        kept = self._kept_certificate(cert_url)
+        try:
+            kept.public_key.verify(base64.b64decode(signature), serialized_request_env.encode("utf-8"),
+                                   self._padding, self._hash_algorithm)
+        except InvalidSignature as exc:
+            raise VerificationException("Request body is not valid", exc) from exc
+
     def _retrieve_and_validate_certificate_chain(self, cert_url, x509_backend=None):
+        return self._kept_certificate(cert_url).certificate
+
+    def _kept_certificate(self, cert_url) -> "_KeptCertificate":
         self._validate_certificate_url(cert_url)
         now = self._clock()
         with self._lock:
             cached = self._chains.get(cert_url)
             if cached is not None and now < cached[1]:
                 self._chains.move_to_end(cert_url)
-                end_cert = cached[0]
+                kept = cached[0]
             else:
-                end_cert = None
+                kept = None
                 self._chains.pop(cert_url, None)
-        if end_cert is None:
+        if kept is None:
             from cryptography.x509 import load_pem_x509_certificates
             cert_chain = self._load_cert_chain(cert_url)
             self._cert_cache.pop(cert_url, None)          # the SDK's own cache would keep it for ever
             self._validate_cert_chain(cert_chain)          # certvalidator: the chain to a trusted root
             certificates = load_pem_x509_certificates(cert_chain)
-            end_cert = certificates[0]
+            kept = _KeptCertificate.of(certificates[0])
             first_expiry = min(c.not_valid_after_utc for c in certificates)
             seconds_left = (first_expiry - self._wall_clock()).total_seconds()
             with self._lock:
-                self._chains[cert_url] = (end_cert, now + min(self.TTL_SECONDS, seconds_left))
+                self._chains[cert_url] = (kept, now + min(self.TTL_SECONDS, seconds_left))
                 self._chains.move_to_end(cert_url)
                 while len(self._chains) > self.MAX_CHAINS:
                     self._chains.popitem(last=False)
-        self._validate_end_certificate(end_cert)
-        return end_cert
+        self._check_end_certificate(kept)
+        return kept
 
     def _validate_end_certificate(self, x509_cert) -> None:
         """Every request: the end certificate is valid now and names echo-api.amazon.com."""
-        from cryptography import x509
+        self._check_end_certificate(_KeptCertificate.of(x509_cert))
 
+    def _check_end_certificate(self, kept: "_KeptCertificate") -> None:
         now = self._wall_clock()
-        if not (x509_cert.not_valid_before_utc <= now <= x509_cert.not_valid_after_utc):
+        if not (kept.not_before <= now <= kept.not_after):
             raise VerificationException("Signing Certificate expired")
-        try:
-            names = x509_cert.extensions.get_extension_for_class(x509.SubjectAlternativeName).value.get_values_for_type(x509.DNSName)
-        except x509.ExtensionNotFound:
-            names = []
-        if "echo-api.amazon.com" not in names:
+        if "echo-api.amazon.com" not in kept.names:
             raise VerificationException("echo-api.amazon.com domain missing in Signature Certificate Chain")
 
     def cached_urls(self) -> list[str]:
         with self._lock:
             return list(self._chains)
+
+
+class _KeptCertificate(NamedTuple):
+    """An end certificate with what every request checks read from it once: its validity period,
+    its DNS names (SAN) and its public key."""
+    certificate: Any
+    not_before: datetime
+    not_after: datetime
+    names: frozenset
+    public_key: Any
+
+    @classmethod
+    def of(cls, certificate) -> "_KeptCertificate":
+        from cryptography import x509
+
+        try:
+            names = certificate.extensions.get_extension_for_class(x509.SubjectAlternativeName).value.get_values_for_type(x509.DNSName)
+        except x509.ExtensionNotFound:
+            names = []
+        return cls(certificate, certificate.not_valid_before_utc, certificate.not_valid_after_utc, frozenset(names),
+                   certificate.public_key())
 
 
 def _header(headers, *names: str) -> str | None:

@@ -102,8 +102,12 @@ class FastSerializer(DefaultSerializer):
 
     def _lazy_reader(self, obj_type: str) -> Callable[[Any], Any]:
         """A reader made on first use: model classes refer to each other, even in cycles."""
+        made: list = []
+
         def read(value):
-            return self._reader(obj_type)(value)
+            if not made:
+                made.append(self._reader(obj_type))
+            return made[0](value)
         return read
 
     def _load_class(self, name: str) -> type:
@@ -118,17 +122,24 @@ class FastSerializer(DefaultSerializer):
         if not hasattr(cls, "deserialized_types"):
             return lambda value: value
         if hasattr(cls, "get_real_child_model"):
+            by_name: dict[str, Callable[[Any], Any]] = {}
+
             def read_by_discriminator(value):
                 if type(value) is not dict:
                     return generic(value)
                 name = cls.get_real_child_model(value)
                 if not name:
                     return generic(value)
-                return self._fields_reader(self._load_class(name), generic)(value)
+                reader = by_name.get(name)
+                if reader is None:
+                    reader = by_name[name] = self._fields_reader(self._load_class(name), generic)
+                return reader(value)
             return read_by_discriminator
         return self._fields_reader(cls, generic)
 
     def _fields_reader(self, cls, generic) -> Callable[[Any], Any]:
+        """The SDK's model walk: each known key read by its field's type, then every unknown key set
+        as it is (after the known ones, as the SDK does)."""
         key = ("fields", cls)
         reader = self._readers.get(key)
         if reader is not None:
@@ -136,18 +147,23 @@ class FastSerializer(DefaultSerializer):
         types = cls.deserialized_types
         names = dict(getattr(cls, "attribute_map", {}))
         names.update({k: k for k in types if k not in names})
-        fields = [(attribute, json_key, self._lazy_reader(types[attribute])) for attribute, json_key in names.items()]
-        known = set(names.values())
+        table: dict[str, tuple[str, Callable[[Any], Any]]] = {}
 
         def read(value):
             if type(value) is not dict:
                 return generic(value)
+            if not table:         # on first use: model classes refer to each other, even in cycles
+                table.update({json_key: (attribute, self._reader(types[attribute])) for attribute, json_key in names.items()})
             model = cls()
-            for attribute, json_key, field in fields:
-                if json_key in value:
-                    setattr(model, attribute, field(value[json_key]))
-            for extra in value:
-                if extra not in known:
+            extras = None
+            for json_key, item in value.items():
+                field = table.get(json_key)
+                if field is None:
+                    extras = [json_key] if extras is None else extras + [json_key]
+                else:
+                    setattr(model, field[0], field[1](item))
+            if extras:
+                for extra in extras:
                     setattr(model, extra, value[extra])
             return model
 
@@ -189,12 +205,23 @@ class FastSerializer(DefaultSerializer):
             writer = self._make_writer(obj)
         return writer(obj)
 
+    def _copy_plain(self, value):
+        """A list or dict, copied with every value written: plain JSON values as they are (what the
+        SDK's rules give them), anything else by those rules."""
+        if type(value) is dict:
+            return {k: (v if type(v) in _PLAIN else self._copy_plain(v) if type(v) in (dict, list) else self.serialize(v))
+                    for k, v in value.items()}
+        return [v if type(v) in _PLAIN else self._copy_plain(v) if type(v) in (dict, list) else self.serialize(v)
+                for v in value]
+
     def _make_writer(self, obj) -> Callable[[Any], Any]:
         """The SDK's rules in the SDK's order, decided once per type."""
         kind = type(obj)
         serialize = self.serialize
         if obj is None or isinstance(obj, self.PRIMITIVE_TYPES):
             writer = _same
+        elif kind is list or kind is dict:
+            writer = self._copy_plain                        # JSON data (session attributes): copied as the SDK does
         elif isinstance(obj, list):
             writer = lambda value: [serialize(v) for v in value]
         elif isinstance(obj, tuple):
@@ -224,6 +251,9 @@ class FastSerializer(DefaultSerializer):
                 return out
         self._writers[kind] = writer
         return writer
+
+
+_PLAIN = (str, int, float, bool, type(None))
 
 
 def _timestamp(match, zone) -> _dt.datetime:
