@@ -9,8 +9,9 @@ run, so that a busy or slow machine moves both sides alike:
   2. cold start: a fresh process imports the Lambda handler and answers one LaunchRequest; wall
      time from start to exit and peak memory (VmHWM), with SQLite and with DynamoDB (a moto
      server on loopback). Bytecode is compiled first, as the Lambda zip ships it;
-  3. the web service on gunicorn (2 workers, as `make run`): requests per second for signed POSTs,
-     verified against a locally generated CA, against /health on the same server.
+  3. the web service on gunicorn, configured as `make run` (gunicorn.conf.py: 2 workers of 4 threads):
+     requests per second for signed POSTs, verified against a locally generated CA, against /health
+     on the same server.
 
 Targets (issue 11): p50 per turn at most 1.3x (coach "verder" 1.5x), cold start at most 1.5x in
 time and in memory, signed POSTs at least 0.5x the rate of /health.
@@ -250,8 +251,8 @@ def web_throughput(events: dict[str, dict], seconds: float, folder: Path) -> dic
            "SOAK_CERT_URL": cert_url, "ALEXA_SKILL_ID": events["topic"]["context"]["System"]["application"]["applicationId"],
            "HAMSTRING_STORE": f"sqlite:{folder / 'web.sqlite'}", "PYTHONPATH": str(ROOT)}
     env.pop("PYTHONDONTWRITEBYTECODE", None)
-    server = subprocess.Popen([str(Path(sys.executable).with_name("gunicorn")), "--bind", f"127.0.0.1:{port}",
-                               "--workers", "2", "--log-level", "warning", "bench.soak_app:create_app()"],
+    server = subprocess.Popen([str(Path(sys.executable).with_name("gunicorn")), "--config", str(ROOT / "gunicorn.conf.py"),
+                               "--bind", f"127.0.0.1:{port}", "--log-level", "warning", "bench.soak_app:create_app()"],
                               cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=open(folder / "gunicorn.log", "wb"),
                               start_new_session=True)
     try:
@@ -338,7 +339,7 @@ def main(argv: list[str] | None = None) -> int:
     print(f"   loaded at the project's cold start of those three: {', '.join(colds[0]['modules']) or 'none of jsonschema, yaml, num2words'}")
     print()
     ratio = web["signed"] / web["health"]
-    print("3. web service, gunicorn with 2 workers, 4 clients, requests per second")
+    print("3. web service, gunicorn as `make run` (gunicorn.conf.py: 2 workers, 4 threads each), 4 clients, requests per second")
     print(f"   /health {web['health']:7.0f}/s   signed POST (topic) {web['signed']:7.0f}/s   ratio {ratio:4.2f}   "
           f"target >= 0.5  {verdict(ratio >= 0.5)}")
     print()

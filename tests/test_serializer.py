@@ -1,7 +1,7 @@
 """skill.voice.serializer.FastSerializer gives what the ASK SDK's DefaultSerializer gives: the same
 request objects from the same JSON (every request kind, generated intents and slots, real and mutated
 session attributes, timestamps in every form), the same error for what the SDK refuses, and the same
-JSON from the same response objects."""
+JSON from the same response objects; also when the web service hands it the body already parsed."""
 from __future__ import annotations
 
 import json
@@ -36,10 +36,19 @@ def _same(payload: str) -> None:
         with pytest.raises(type(exc)) as raised:
             FastSerializer().deserialize(payload, RequestEnvelope)
         assert str(raised.value) == str(exc)
+        try:
+            data = json.loads(payload)
+        except ValueError:
+            return
+        with pytest.raises(type(exc)) as raised:
+            FastSerializer().deserialize_parsed(data, RequestEnvelope, payload)
+        assert str(raised.value) == str(exc)
         return
     made = FastSerializer().deserialize(payload, RequestEnvelope)
     assert made == expected
     assert repr(made) == repr(expected)              # the same types and time zones all the way down
+    parsed = FastSerializer().deserialize_parsed(json.loads(payload), RequestEnvelope, payload)   # the web service's way
+    assert repr(parsed) == repr(expected)
     assert json.dumps(FastSerializer().serialize(made)) == json.dumps(SDK.serialize(expected))
 
 

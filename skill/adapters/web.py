@@ -292,11 +292,17 @@ def create_app(skill: CustomSkill | None = None, *, skill_id: str | None = None)
                 body = raw.decode("utf-8")
             except UnicodeDecodeError as exc:
                 raise VerificationException("Request body is not UTF-8") from exc
+            # The two headers the signature verifier reads, as it would find them among all of them
+            # (WSGI gives each header once, whatever its case), without walking them all again.
+            signed_headers = {name: value for name in ("SignatureCertChainUrl", "Signature-256")
+                              if (value := headers.get(name)) is not None}
             for verifier in signature_verifiers:        # signature and chain, over the raw body
-                verifier.verify(headers=headers, serialized_request_env=body, deserialized_request_env=None)
-            _json_object(body)
+                verifier.verify(headers=signed_headers, serialized_request_env=body, deserialized_request_env=None)
+            data = _json_object(body)
+            read_parsed = getattr(the_skill.serializer, "deserialize_parsed", None)   # FastSerializer: parsed once
             try:
-                envelope = the_skill.serializer.deserialize(payload=body, obj_type=RequestEnvelope)
+                envelope = (read_parsed(data, RequestEnvelope, body) if read_parsed is not None
+                            else the_skill.serializer.deserialize(payload=body, obj_type=RequestEnvelope))
             except Exception as exc:
                 raise VerificationException(f"Request body is not an Alexa request ({type(exc).__name__})") from exc
             if envelope is None or envelope.request is None or envelope.context is None:

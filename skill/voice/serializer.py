@@ -56,6 +56,14 @@ class FastSerializer(DefaultSerializer):
             # Whatever the plan trips over, the SDK's walk decides: the same result or the same error.
             return super().deserialize(payload, obj_type)
 
+    def deserialize_parsed(self, data, obj_type, payload: str):
+        """`deserialize(payload, obj_type)` for a payload already parsed into `data` (the web service
+        parses the body once, to refuse what is not a JSON object before anything else)."""
+        try:
+            return self._reader(obj_type)(data)
+        except Exception:
+            return super().deserialize(payload, obj_type)
+
     def _generic(self, obj_type) -> Callable[[Any], Any]:
         """The SDK's own walk for this type (its private method, reached by its mangled name)."""
         walk = self._DefaultSerializer__deserialize
