@@ -74,6 +74,9 @@ def check_certificate_url(url: str) -> None:
         raise VerificationException("Signature Certificate URL has invalid path")
 
 
+_VALIDATING = threading.Lock()      # one certificate chain validation at a time in this process
+
+
 class CachingRequestVerifier(RequestVerifier):
     """ask-sdk-webservice-support's RequestVerifier, with the chains that passed validation kept.
 
@@ -130,20 +133,32 @@ class CachingRequestVerifier(RequestVerifier):
                 kept = None
                 self._chains.pop(cert_url, None)
         if kept is None:
-            from cryptography.x509 import load_pem_x509_certificates
-            cert_chain = self._load_cert_chain(cert_url)
-            self._cert_cache.pop(cert_url, None)          # the SDK's own cache would keep it for ever
-            self._validate_cert_chain(cert_chain)          # certvalidator: the chain to a trusted root
-            certificates = load_pem_x509_certificates(cert_chain)
-            kept = _KeptCertificate.of(certificates[0])
-            first_expiry = min(c.not_valid_after_utc for c in certificates)
-            seconds_left = (first_expiry - self._wall_clock()).total_seconds()
-            with self._lock:
-                self._chains[cert_url] = (kept, now + min(self.TTL_SECONDS, seconds_left))
-                self._chains.move_to_end(cert_url)
-                while len(self._chains) > self.MAX_CHAINS:
-                    self._chains.popitem(last=False)
+            with _VALIDATING:
+                kept = self._validate_and_keep(cert_url, now)
         self._check_end_certificate(kept)
+        return kept
+
+    def _validate_and_keep(self, cert_url, now) -> "_KeptCertificate":
+        """Downloads and validates a chain, one thread at a time: certvalidator shares its trusted
+        roots between threads and is not safe for concurrent use (two validations at once can fail
+        with a KeyError inside asn1crypto). Threads that waited find the chain kept."""
+        with self._lock:
+            cached = self._chains.get(cert_url)
+            if cached is not None and now < cached[1]:
+                return cached[0]
+        from cryptography.x509 import load_pem_x509_certificates
+        cert_chain = self._load_cert_chain(cert_url)
+        self._cert_cache.pop(cert_url, None)          # the SDK's own cache would keep it for ever
+        self._validate_cert_chain(cert_chain)          # certvalidator: the chain to a trusted root
+        certificates = load_pem_x509_certificates(cert_chain)
+        kept = _KeptCertificate.of(certificates[0])
+        first_expiry = min(c.not_valid_after_utc for c in certificates)
+        seconds_left = (first_expiry - self._wall_clock()).total_seconds()
+        with self._lock:
+            self._chains[cert_url] = (kept, now + min(self.TTL_SECONDS, seconds_left))
+            self._chains.move_to_end(cert_url)
+            while len(self._chains) > self.MAX_CHAINS:
+                self._chains.popitem(last=False)
         return kept
 
     def _validate_end_certificate(self, x509_cert) -> None:
