@@ -110,3 +110,22 @@ def test_plans_are_made_once_per_type():
     for _ in range(3):
         fast.deserialize(json.dumps(envelope({"type": "LaunchRequest"})), RequestEnvelope)
     assert len(fast._readers) == plans
+
+
+def test_it_imports_no_more_of_the_model_than_the_sdk_does(tmp_path):
+    """The SDK imports a field's class only when a request has that field; a plan made for every
+    field would import most of ask_sdk_model at the first request (cold start: time and memory)."""
+    import subprocess
+    import sys
+
+    event = tmp_path / "launch.json"
+    event.write_text(json.dumps(envelope({"type": "LaunchRequest"})), encoding="utf-8")
+    script = ("import json, sys; from ask_sdk_model import RequestEnvelope; before = set(sys.modules); "
+              "from {module} import {name}; {name}().deserialize(open(sys.argv[1]).read(), RequestEnvelope); "
+              "print(json.dumps(sorted(m for m in set(sys.modules) - before if m.startswith('ask_sdk_model'))))")
+    loaded = {}
+    for module, name in (("ask_sdk_core.serialize", "DefaultSerializer"), ("skill.voice.serializer", "FastSerializer")):
+        out = subprocess.run([sys.executable, "-c", script.format(module=module, name=name), str(event)],
+                             capture_output=True, text=True, check=True).stdout
+        loaded[name] = set(json.loads(out))
+    assert loaded["FastSerializer"] <= loaded["DefaultSerializer"], sorted(loaded["FastSerializer"] - loaded["DefaultSerializer"])

@@ -155,21 +155,27 @@ class FastSerializer(DefaultSerializer):
         types = cls.deserialized_types
         names = dict(getattr(cls, "attribute_map", {}))
         names.update({k: k for k in types if k not in names})
-        table: dict[str, tuple[str, Callable[[Any], Any]]] = {}
+        fields = {json_key: (attribute, types[attribute]) for attribute, json_key in names.items()}
+        if len(fields) != len(names):          # one JSON key for two attributes: the SDK's walk sets both
+            self._readers[key] = generic
+            return generic
+        readers: dict[str, tuple[str, Callable[[Any], Any]]] = {}   # made when a key first occurs, as the
+        # SDK imports a field's class only when a payload has it (most of the model is never imported)
 
         def read(value):
             if type(value) is not dict:
                 return generic(value)
-            if not table:         # on first use: model classes refer to each other, even in cycles
-                table.update({json_key: (attribute, self._reader(types[attribute])) for attribute, json_key in names.items()})
             model = cls()
             extras = None
             for json_key, item in value.items():
-                field = table.get(json_key)
+                field = readers.get(json_key)
                 if field is None:
-                    extras = [json_key] if extras is None else extras + [json_key]
-                else:
-                    setattr(model, field[0], field[1](item))
+                    spec = fields.get(json_key)
+                    if spec is None:
+                        extras = [json_key] if extras is None else extras + [json_key]
+                        continue
+                    field = readers[json_key] = (spec[0], self._reader(spec[1]))
+                setattr(model, field[0], field[1](item))
             if extras:
                 for extra in extras:
                     setattr(model, extra, value[extra])
