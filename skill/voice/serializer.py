@@ -161,11 +161,12 @@ class FastSerializer(DefaultSerializer):
             return generic
         readers: dict[str, tuple[str, Callable[[Any], Any]]] = {}   # made when a key first occurs, as the
         # SDK imports a field's class only when a payload has it (most of the model is never imported)
+        new = _maker(cls)
 
         def read(value):
             if type(value) is not dict:
                 return generic(value)
-            model = cls()
+            model = new()
             extras = None
             for json_key, item in value.items():
                 field = readers.get(json_key)
@@ -268,6 +269,27 @@ class FastSerializer(DefaultSerializer):
 
 
 _PLAIN = (str, int, float, bool, type(None))
+
+
+def _maker(cls) -> Callable[[], Any]:
+    """`cls()`, the way the SDK makes each model before setting its fields. The generated model
+    classes' __init__ only stores its defaults; when those are all immutable, a new instance gets a
+    copy of the stored attributes of one made by __init__ (the same attributes, in the same order),
+    without running the chain of __init__s again. Otherwise: cls()."""
+    try:
+        prototype = cls()
+        state = vars(prototype)
+    except Exception:
+        return cls
+    if type(prototype) is not cls or not all(type(v) in _PLAIN or isinstance(v, Enum) for v in state.values()):
+        return cls
+    blank = object.__new__
+
+    def make():
+        model = blank(cls)
+        model.__dict__.update(state)
+        return model
+    return make
 
 
 def _timestamp(match, zone) -> _dt.datetime:
