@@ -4,6 +4,7 @@ session attributes, timestamps in every form), the same error for what the SDK r
 JSON from the same response objects; also when the web service hands it the body already parsed."""
 from __future__ import annotations
 
+import copy
 import json
 from datetime import datetime
 
@@ -49,6 +50,12 @@ def _same(payload: str) -> None:
     assert repr(made) == repr(expected)              # the same types and time zones all the way down
     parsed = FastSerializer().deserialize_parsed(json.loads(payload), RequestEnvelope, payload)   # the web service's way
     assert repr(parsed) == repr(expected)
+    attributes = getattr(getattr(made, "session", None), "attributes", None)
+    if isinstance(attributes, dict):
+        # The SDK's AttributesManager deep-copies these on every request: the copy is the same plain data.
+        copied, expected_copy = copy.deepcopy(attributes), copy.deepcopy(expected.session.attributes)
+        assert type(copied) is type(expected_copy) and copied == expected_copy
+        assert json.dumps(copied) == json.dumps(expected_copy)
     assert json.dumps(FastSerializer().serialize(made)) == json.dumps(SDK.serialize(expected))
 
 

@@ -18,6 +18,7 @@ generated envelopes and responses.
 """
 from __future__ import annotations
 
+import copy
 import datetime as _dt
 import decimal
 import json
@@ -89,6 +90,9 @@ class FastSerializer(DefaultSerializer):
                 match = _DICT.match(obj_type)
                 if match is None:
                     return generic
+                if match.group(2) == "object":        # JSON data as it came: the session attributes
+                    return lambda value: None if value is None else (
+                        _JsonObject(value) if type(value) is dict else generic(value))
                 item = self._lazy_reader(match.group(2))
                 return lambda value: None if value is None else (
                     {k: item(v) for k, v in value.items()} if type(value) is dict else generic(value))
@@ -269,6 +273,27 @@ class FastSerializer(DefaultSerializer):
 
 
 _PLAIN = (str, int, float, bool, type(None))
+
+
+class _JsonObject(dict):
+    """A JSON object read from a request (the session attributes): a dict whose deep copy, which the
+    SDK's AttributesManager makes of the session attributes on every request, is made for JSON data
+    (new dicts and lists, the same immutable values), not by copy.deepcopy's general walk. The copy
+    is a plain dict, as before. What JSON gives has no shared parts, so nothing else differs."""
+
+    def __deepcopy__(self, memo):
+        return _json_copy(self, memo)
+
+
+def _json_copy(value, memo):
+    kind = type(value)
+    if kind is dict or kind is _JsonObject:
+        return {k: v if type(v) in _PLAIN else _json_copy(v, memo) for k, v in value.items()}
+    if kind is list:
+        return [v if type(v) in _PLAIN else _json_copy(v, memo) for v in value]
+    if kind in _PLAIN:
+        return value
+    return copy.deepcopy(value, memo)
 
 
 def _maker(cls) -> Callable[[], Any]:
