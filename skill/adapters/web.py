@@ -48,10 +48,23 @@ LOG_FORMAT = "%(asctime)s %(levelname)s %(name)s: %(message)s"
 _SIGNATURE_HEADERS = ("Signature-256", "Signature")   # Alexa sends both; flask-ask-sdk reads Signature-256
 
 
+_GOOD_URLS: dict[str, bool] = {}     # URLs that passed check_certificate_url (a pure function of the URL)
+
+
 def check_certificate_url(url: str) -> None:
     """Alexa's rules for SignatureCertChainUrl, exactly: https, host s3.amazonaws.com, port 443 if
     given, a normalised path that starts with /echo.api/ (case-sensitive), no user info, and no
-    percent-encoded dots or slashes that would change the path after this check."""
+    percent-encoded dots or slashes that would change the path after this check. A URL that passed
+    is remembered (at most 64): Alexa sends the same one for weeks."""
+    if url in _GOOD_URLS:
+        return
+    _check_certificate_url(url)
+    if len(_GOOD_URLS) >= 64:
+        _GOOD_URLS.clear()
+    _GOOD_URLS[url] = True
+
+
+def _check_certificate_url(url: str) -> None:
     if not url or len(url) > 1000 or not url.isascii() or re.search(r"[\s\\\x00-\x1f\x7f]", url):
         raise VerificationException("Signature Certificate URL has invalid characters")
     parts = urlsplit(url)
