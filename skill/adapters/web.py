@@ -372,7 +372,7 @@ class AlexaFirst:
     time under gunicorn); everything else goes to Flask. Installed only when the app has no
     app-wide before/after/teardown hooks, so Flask would add nothing to that answer. An exception
     from the skill is handled as Flask handles it (logged, HTTP 500; raised when testing).
-    tests/test_web_verification.py holds both ways to the same status, headers and body."""
+    tests/test_forged_requests.py holds both ways to the same status, headers and body."""
 
     def __init__(self, app: Flask, flask_wsgi, answer) -> None:
         self.app, self.flask_wsgi, self.answer = app, flask_wsgi, answer
