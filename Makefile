@@ -25,9 +25,10 @@ $(STAMP): requirements.lock pyproject.toml
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check --no-deps --no-build-isolation -e .
 	@touch $(STAMP)
 
-# The web service as Alexa reaches it (put an HTTPS proxy in front of it; see README).
+# The web service as Alexa reaches it (put an HTTPS proxy in front of it; see README). Workers and
+# threads: gunicorn.conf.py.
 run: setup snapshot
-	$(BIN)/gunicorn --bind $(HOST):$(PORT) --workers 2 --access-logfile - 'skill.adapters.web:create_app()'
+	$(BIN)/gunicorn --config gunicorn.conf.py --bind $(HOST):$(PORT) --access-logfile - 'skill.adapters.web:create_app()'
 
 # Talk to the skill in Dutch in the terminal, through the offline simulator.
 chat: setup snapshot

@@ -10,6 +10,20 @@ from skill.core.content import load_content
 from skill.voice.app import build_skill
 
 
+@pytest.fixture(autouse=True)
+def dispatch_checked():
+    """Every request any test sends through a skill is also mapped by the SDK's scan of all handlers
+    (skill.voice.app.CHECK_DISPATCH): the dispatch index must choose the same handler every time."""
+    from skill.voice import app
+
+    app.CHECK_DISPATCH = True
+    app.DISPATCH_MISMATCHES.clear()
+    yield
+    mismatches = list(app.DISPATCH_MISMATCHES)
+    app.DISPATCH_MISMATCHES.clear()
+    assert not mismatches, f"the dispatch index chose another handler than the scan: {mismatches[:5]}"
+
+
 @pytest.fixture(scope="session")
 def content():
     return load_content()

@@ -165,3 +165,41 @@ def test_warnings_are_logged_with_time_and_level(tmp_path):
     assert result.returncode == 0, result.stderr[-2000:]
     assert re.search(r"^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d,\d{3} WARNING hamstring\.web: ALEXA_SKILL_ID is not set",
                      result.stderr, re.MULTILINE), result.stderr[-2000:]
+
+
+def test_the_fast_path_to_the_skill_answers_as_flask_would(client, served_chains, pki, skill, monkeypatch):
+    """web.AlexaFirst takes POST / past Flask's request machinery. A genuine request, every row of
+    the forged table and a skill that fails get the same status, content type and body both ways."""
+    from skill.adapters.web import AlexaFirst
+
+    app = client.application
+    fast = app.wsgi_app
+    assert isinstance(fast, AlexaFirst)
+    forged = _cases(pki)
+
+    def answers(wsgi) -> list:
+        app.wsgi_app = wsgi
+        body = _body()                  # a new listener each time: the same first answer
+        out = []
+        for name, row in [("genuine", {"body": body, "signature": _sign(body, pki["key"])})] + forged:
+            response = _send(client, served_chains, pki, row)
+            out.append((name, response.status_code, response.headers.get("Content-Type"),
+                        response.headers.get("Content-Length"), response.get_data()))
+        return out
+
+    try:
+        through_fast = answers(fast)
+        assert through_fast[0][1] == 200 and b'"outputSpeech"' in through_fast[0][4]
+        assert through_fast == answers(fast.flask_wsgi)
+        # A skill that fails: Flask logs it and answers 500 (in testing mode it raises; both ways).
+        monkeypatch.setattr(app, "testing", False)
+        monkeypatch.setattr(skill, "invoke", lambda **kwargs: (_ for _ in ()).throw(RuntimeError("broken")))
+        failed = []
+        for wsgi in (fast, fast.flask_wsgi):
+            app.wsgi_app = wsgi
+            body = _body()
+            response = _send(client, served_chains, pki, {"body": body, "signature": _sign(body, pki["key"])})
+            failed.append((response.status_code, response.headers.get("Content-Type"), response.get_data()))
+        assert failed[0] == failed[1] and failed[0][0] == 500
+    finally:
+        app.wsgi_app = fast

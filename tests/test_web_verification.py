@@ -342,3 +342,30 @@ def test_kept_chains_expire_and_are_bounded(client, pki, served_chains, validati
         assert _post(client, body, _sign(body, pki["key"]), url).status_code == 200
     assert len(verifier.cached_urls()) == verifier.MAX_CHAINS
     assert CERT_URL not in verifier.cached_urls() and urls[-1] in verifier.cached_urls()
+
+
+def test_requests_that_arrive_together_share_one_validation(client, pki, validations):
+    """gunicorn runs each worker in threads (gunicorn.conf.py). certvalidator is not safe for two
+    validations at once (they can fail inside asn1crypto), so the first requests of a worker, arriving
+    together, wait for one validation and then all use the kept chain."""
+    import threading
+
+    verifier = _signature_verifier(client)
+    bodies = [_body() for _ in range(6)]
+    for round_ in range(5):
+        verifier._chains.clear()
+        start = threading.Barrier(len(bodies))
+        statuses = []
+
+        def send(body):
+            start.wait()
+            with client.application.test_client() as own:
+                statuses.append(_post(own, body, _sign(body, pki["key"])).status_code)
+
+        threads = [threading.Thread(target=send, args=(body,)) for body in bodies]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+        assert statuses == [200] * len(bodies)
+        assert len(validations) == round_ + 1, "one validation for the requests that came together"

@@ -19,6 +19,7 @@ KINDS = ("body", "medication", "tape", "other")
 
 
 class OutOfScopeHandler(conv.ContentHandler):
+    intents = (INTENT,)
     def can_handle(self, handler_input: HandlerInput) -> bool:
         return is_intent_name(INTENT)(handler_input)
 

@@ -375,6 +375,7 @@ class _CoachHandler(conv.ContentHandler):
 class StartRoutineHandler(_CoachHandler):
     """"start de warming-up", "doe mijn revalidatie-oefeningen fase twee", "cooling-down"."""
 
+    intents = ("StartRoutineIntent",)
     def can_handle(self, handler_input: HandlerInput) -> bool:
         return is_intent_name("StartRoutineIntent")(handler_input)
 
@@ -394,6 +395,7 @@ class StartRoutineHandler(_CoachHandler):
 class PhaseAnswerHandler(_CoachHandler):
     """The answer to "In welke fase zit je?"."""
 
+    intents = ("NumberAnswerIntent", "AMAZON.FallbackIntent", "DontKnowIntent")
     def can_handle(self, handler_input: HandlerInput) -> bool:
         return (session(handler_input).get(conv.MODE) == PHASE_MODE and conv.awaiting(handler_input) == PHASE_MODE
                 and is_request_type("IntentRequest")(handler_input)
@@ -413,6 +415,7 @@ class PhaseAnswerHandler(_CoachHandler):
 class ResumeRoutineHandler(_CoachHandler):
     """"ga verder met de warming-up", or "ga door" in a new session with a stored position."""
 
+    intents = ("ResumeRoutineIntent", "AMAZON.ResumeIntent", "AMAZON.NextIntent")
     def can_handle(self, handler_input: HandlerInput) -> bool:
         if is_intent_name("ResumeRoutineIntent")(handler_input):
             return True
@@ -443,6 +446,7 @@ class ResumeRoutineHandler(_CoachHandler):
 class CoachCommandHandler(_CoachHandler):
     """verder, vorige, herhaal, sla over, makkelijker, hoe lang nog, pauze, stop: mid-exercise or between."""
 
+    intents = COMMANDS
     def can_handle(self, handler_input: HandlerInput) -> bool:
         if not (in_coach(handler_input) and is_request_type("IntentRequest")(handler_input)):
             return False
@@ -591,6 +595,7 @@ class CoachCommandHandler(_CoachHandler):
 class DeleteDataHandler(_CoachHandler):
     """"wis mijn gegevens": asks once, then deletes the stored record."""
 
+    intents = ("DeleteDataIntent",)
     def can_handle(self, handler_input: HandlerInput) -> bool:
         return is_intent_name("DeleteDataIntent")(handler_input)
 
@@ -603,6 +608,7 @@ class DeleteDataHandler(_CoachHandler):
 class CoachCommandOutsideHandler(_CoachHandler):
     """sla over, makkelijker, hoe lang nog when no session of exercises is running."""
 
+    intents = ("SkipIntent", "EasierIntent", "TimeLeftIntent")
     def can_handle(self, handler_input: HandlerInput) -> bool:
         return any(is_intent_name(n)(handler_input) for n in ("SkipIntent", "EasierIntent", "TimeLeftIntent"))
 

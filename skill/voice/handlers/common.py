@@ -42,6 +42,7 @@ def menu(handler_input: HandlerInput, content: Content, lead: Speech, reprompt: 
 
 
 class LaunchHandler(_Handler):
+    request_types = ("LaunchRequest",)
     def can_handle(self, handler_input: HandlerInput) -> bool:
         return is_request_type("LaunchRequest")(handler_input)
 
@@ -69,6 +70,7 @@ class LaunchHandler(_Handler):
 
 
 class HelpHandler(_Handler):
+    intents = ("AMAZON.HelpIntent",)
     def can_handle(self, handler_input: HandlerInput) -> bool:
         return is_intent_name("AMAZON.HelpIntent")(handler_input)
 
@@ -78,6 +80,7 @@ class HelpHandler(_Handler):
 
 
 class StopHandler(_Handler):
+    intents = ("AMAZON.StopIntent", "AMAZON.CancelIntent")
     def can_handle(self, handler_input: HandlerInput) -> bool:
         return _any_intent("AMAZON.StopIntent", "AMAZON.CancelIntent")(handler_input)
 
@@ -88,6 +91,7 @@ class StopHandler(_Handler):
 class PauseHandler(_Handler):
     """Outside the coach there is nothing to hold: pausing ends the session politely."""
 
+    intents = ("AMAZON.PauseIntent",)
     def can_handle(self, handler_input: HandlerInput) -> bool:
         return is_intent_name("AMAZON.PauseIntent")(handler_input)
 
@@ -101,6 +105,7 @@ class FallbackHandler(_Handler):
 
     answers_unknown_intents = True       # `make check` does not count this as handling an intent
 
+    request_types = ("IntentRequest",)
     def can_handle(self, handler_input: HandlerInput) -> bool:
         return is_request_type("IntentRequest")(handler_input)
 
@@ -114,6 +119,7 @@ class FallbackHandler(_Handler):
 class HomeHandler(_Handler):
     """"naar het begin" and "opnieuw beginnen" outside a dialogue: back to the opening question."""
 
+    intents = ("AMAZON.NavigateHomeIntent", "AMAZON.StartOverIntent")
     def can_handle(self, handler_input: HandlerInput) -> bool:
         return _any_intent("AMAZON.NavigateHomeIntent", "AMAZON.StartOverIntent")(handler_input)
 
@@ -124,6 +130,7 @@ class HomeHandler(_Handler):
 class RepeatHandler(_Handler):
     """Repeats exactly the last response (speech and reprompt), changing nothing in the session."""
 
+    intents = ("AMAZON.RepeatIntent",)
     def can_handle(self, handler_input: HandlerInput) -> bool:
         return is_intent_name("AMAZON.RepeatIntent")(handler_input)
 
@@ -141,6 +148,7 @@ class RepeatHandler(_Handler):
 
 
 class YesNoHandler(_Handler):
+    intents = ("AMAZON.YesIntent", "AMAZON.NoIntent")
     def can_handle(self, handler_input: HandlerInput) -> bool:
         return _any_intent("AMAZON.YesIntent", "AMAZON.NoIntent")(handler_input)
 
@@ -159,6 +167,7 @@ CONTINUE_MEANS_YES = ("more", "resume_triage")
 class NothingToContinueHandler(_Handler):
     """"volgende", "vorige", "ga door" when no topic or session is running."""
 
+    intents = ("AMAZON.NextIntent", "AMAZON.PreviousIntent", "AMAZON.ResumeIntent")
     def can_handle(self, handler_input: HandlerInput) -> bool:
         return _any_intent("AMAZON.NextIntent", "AMAZON.PreviousIntent", "AMAZON.ResumeIntent")(handler_input)
 
@@ -172,6 +181,7 @@ class NothingToContinueHandler(_Handler):
 
 
 class SessionEndedHandler(_Handler):
+    request_types = ("SessionEndedRequest",)
     def can_handle(self, handler_input: HandlerInput) -> bool:
         return is_request_type("SessionEndedRequest")(handler_input)
 
@@ -193,6 +203,7 @@ class CanFulfillHandler(_Handler):
     """Alexa asks whether the skill could take a request before it is opened by name. The skill
     does not take part in name-free interaction, so the answer is a plain NO, without speech."""
 
+    request_types = ("CanFulfillIntentRequest",)
     def can_handle(self, handler_input: HandlerInput) -> bool:
         return is_request_type("CanFulfillIntentRequest")(handler_input)
 
@@ -205,6 +216,7 @@ class CanFulfillHandler(_Handler):
 class ExceptionEncounteredHandler(_Handler):
     """Alexa reports that the skill's previous response was refused: log the error type only."""
 
+    request_types = ("System.ExceptionEncountered",)
     def can_handle(self, handler_input: HandlerInput) -> bool:
         return is_request_type("System.ExceptionEncountered")(handler_input)
 

@@ -22,6 +22,7 @@ GENERAL = "general"
 
 
 class EmergencyHandler(conv.ContentHandler):
+    intents = (INTENT,)
     def can_handle(self, handler_input: HandlerInput) -> bool:
         return is_intent_name(INTENT)(handler_input)
 

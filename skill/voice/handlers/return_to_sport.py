@@ -60,6 +60,7 @@ def _start_offer(handler_input: HandlerInput, content: Content, offer: dict, acc
 
 
 class StartCheckHandler(conv.ContentHandler):
+    intents = ("ReturnToSportCheckIntent",)
     def can_handle(self, handler_input: HandlerInput) -> bool:
         return is_intent_name("ReturnToSportCheckIntent")(handler_input)
 
@@ -71,6 +72,7 @@ class CheckAnswerHandler(conv.ContentHandler):
     """ja moves on; nee or weet ik niet ends with what to work on first; help explains the question."""
 
 
+    intents = ANSWERS + ("AMAZON.HelpIntent", "AMAZON.StartOverIntent")
     def can_handle(self, handler_input: HandlerInput) -> bool:
         if not (in_check(handler_input) and is_request_type("IntentRequest")(handler_input)):
             return False

@@ -78,6 +78,7 @@ def _related(handler_input: HandlerInput, content: Content, offer: dict, accepte
 class TopicIntentHandler(conv.ContentHandler):
     """Every topic intent named in content/topics.yaml, and TopicIntent with an {onderwerp} slot."""
 
+    request_types = ("IntentRequest",)
     def can_handle(self, handler_input: HandlerInput) -> bool:
         return conv.asks_topic(handler_input, self.content)
 
@@ -93,6 +94,7 @@ class TopicIntentHandler(conv.ContentHandler):
 class TopicNavigationHandler(conv.ContentHandler):
     """"volgende" and "vorige" while listening to a topic move between its parts."""
 
+    intents = ("AMAZON.NextIntent", "AMAZON.PreviousIntent")
     def can_handle(self, handler_input: HandlerInput) -> bool:
         return (session(handler_input).get(conv.TOPIC) is not None
                 and not session(handler_input).get(conv.MODE)

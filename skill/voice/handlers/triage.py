@@ -253,6 +253,7 @@ class _TriageHandler(conv.ContentHandler):
 class StartTriageHandler(_TriageHandler):
     """"ik heb pijn aan m'n hamstring", "wat heb ik", "check mijn klachten", also as one-shot."""
 
+    intents = ("StartTriageIntent",)
     def can_handle(self, handler_input: HandlerInput) -> bool:
         return is_intent_name("StartTriageIntent")(handler_input) and not in_triage(handler_input)
 
@@ -263,6 +264,7 @@ class StartTriageHandler(_TriageHandler):
 class CorrectAfterOutcomeHandler(_TriageHandler):
     """"vorige vraag" right after the advice: reopen the last question so the answer can change."""
 
+    intents = ("AMAZON.PreviousIntent",)
     def can_handle(self, handler_input: HandlerInput) -> bool:
         state = session(handler_input).get(STATE)
         return (conv.awaiting(handler_input) == OUTCOME and state is not None and bool(state.get("asked"))
@@ -281,6 +283,7 @@ class CorrectAfterOutcomeHandler(_TriageHandler):
 class TriageControlHandler(_TriageHandler):
     """Help for the question, back one question, start again, stop, and the like, mid-triage."""
 
+    intents = CONTROL_INTENTS
     def can_handle(self, handler_input: HandlerInput) -> bool:
         return (in_triage(handler_input) and is_request_type("IntentRequest")(handler_input)
                 and get_intent_name(handler_input) in CONTROL_INTENTS
@@ -333,6 +336,7 @@ class TriageControlHandler(_TriageHandler):
 
 
 class TriageAnswerHandler(_TriageHandler):
+    intents = ANSWER_INTENTS
     def can_handle(self, handler_input: HandlerInput) -> bool:
         if not (in_triage(handler_input) and is_request_type("IntentRequest")(handler_input)):
             return False
@@ -388,6 +392,7 @@ def _answers_another(handler_input: HandlerInput, protocol, state: dict[str, Any
 class TriageTopicHandler(_TriageHandler):
     """A content question in the middle ("mag ik ijs gebruiken?"): answer briefly, offer to go on."""
 
+    request_types = ("IntentRequest",)
     def can_handle(self, handler_input: HandlerInput) -> bool:
         return in_triage(handler_input) and conv.asks_topic(handler_input, self.content)
 
@@ -408,6 +413,7 @@ class TriageTopicHandler(_TriageHandler):
 class AnswerWithoutQuestionHandler(_TriageHandler):
     """"weet ik niet", a number, a duration or a choice when no question is open."""
 
+    intents = ("DontKnowIntent", "NumberAnswerIntent", "DurationAnswerIntent", "ChoiceAnswerIntent")
     def can_handle(self, handler_input: HandlerInput) -> bool:
         # With a yes/no offer open, the fallback asks it again (common.FallbackHandler).
         return conv.pending_offer(handler_input) is None and any(is_intent_name(n)(handler_input) for n in
