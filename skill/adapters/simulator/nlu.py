@@ -152,6 +152,15 @@ BARE_QUESTION = QUESTION_WORDS | QUESTION_STARTS | SUBJECTS | frozenset({
     "mag", "moet", "zijn", "komt", "gebeurt", "doen", "me", "mij", "daarmee", "daar", "aan", "mee", "van", "zo"})
 BARE_QUESTION_AT_END = 0.55         # "..., hoe komt dat": only a question that is nearly a sample by itself
 UNSURE = 0.4                         # below this, a whole sentence's nearest intent yields to its clear last question
+# A complaint told in a sentence: where (the back of the thigh) and what was felt.
+MIN_WORDS_FOR_A_STORY = 5
+INVERTED_VERBS = frozenset({"zijn", "doet", "gaat", "wordt", "hoort", "klopt"})   # "zijn dat symptomen"
+TELLERS = SUBJECTS | frozenset({"mijn", "zijn", "haar", "mn"})         # someone tells: "ik", "mijn been", "hij"
+MODALS = frozenset({"mag", "mogen", "moet", "moeten", "zou", "zal", "zouden", "wil", "wilde"})   # asking or wishing
+WHERE_IT_HURTS = HAMSTRING_WORDS | frozenset({"been", "benen", "dijbeen", "achterin", "zitbeen"})
+WHAT_WAS_FELT = frozenset({"pijn", "zeer", "trekt", "trekken", "trekkend", "schoot", "schiet", "steek", "steken", "knap",
+                           "knak", "blauwe", "stijf", "last", "klacht", "klachten", "verrekt", "verrekking", "gevoeld",
+                           "voelde", "scheurde", "pijnlijk", "beurs", "kramp", "geknapt", "gescheurd", "opgelopen"})
 ROUTINE_VERBS = frozenset({"doe", "doen", "start", "starten", "begin", "beginnen", "leid", "begeleid", "oefenen"})
 ABOUT_A_ROUTINE = frozenset({"is", "helpt", "werkt", "waarom", "wat", "hoe", "heeft", "moet", "moeten", "hoelang",
                              "hoeveel", "welke", "wanneer"})
@@ -320,6 +329,7 @@ class SlotTypes:
         return None
 
 
+@lru_cache(maxsize=8192)
 def parse_number(spoken: str) -> int | None:
     text = spoken.strip()
     if re.fullmatch(r"\d+", text):
@@ -370,8 +380,21 @@ class Nlu:
                                  | set(self.invocation.split()))
         self._vocab_set = set(self.vocabulary)
         self._idf = self._fit_idf()
-        for sample in samples:
+        # An inverted index (feature -> samples that have it) scores an utterance against every sample
+        # by touching only the features it has; samples indexed by their first word let a pattern be
+        # tried only where it can match. Both give exactly what a scan of every sample would.
+        self._postings: dict[str, list[tuple[int, float]]] = defaultdict(list)
+        self._by_first: dict[str, list[int]] = defaultdict(list)
+        self._slot_first: list[int] = []
+        for index, sample in enumerate(samples):
             sample.vector = self._vector(self._placeholders(sample.text))
+            for feature, weight in sample.vector.items():
+                self._postings[feature].append((index, weight))
+            first = sample.text.split()[0] if sample.text else ""
+            if _SLOT_REF.fullmatch(first) or not first:
+                self._slot_first.append(index)
+            else:
+                self._by_first[first].append(index)
 
     # ------------------------------------------------------------------ building
 
@@ -499,6 +522,11 @@ class Nlu:
 
     def _classify(self, text: str) -> Understanding:
         result = self._classify_whole(text)
+        if result.method in ("similar", "fallback") and (result.intent == FALLBACK or not (
+                result.intent.startswith("AMAZON.") or result.intent in NOT_A_QUESTION | COMMAND_INTENTS)):
+            told = self._complaint_statement(text)
+            if told is not None:
+                return told
         if result.intent not in COMMAND_INTENTS and (result.method != "exact" or result.intent in EXPLANATIONS):
             wanted = self._routine_request(text)
             if wanted is not None:
@@ -510,6 +538,24 @@ class Nlu:
                                       or asked.confidence > result.confidence and result.confidence < UNSURE):
                 return asked
         return result
+
+    def _complaint_statement(self, text: str) -> Understanding | None:
+        """"ik voelde een knap in mijn hamstring tijdens het voetballen", "ik heb pijn aan de achterkant
+        van mijn dijbeen": a complaint told, not asked about (no question in it), names where and what
+        was felt. Its nearest topic ("symptoms", "overload or tear") would answer a question nobody
+        asked; the questions start, with what was told filled in where the model knows it."""
+        words = text.split()
+        inverted = any(a in QUESTION_STARTS | INVERTED_VERBS and b in SUBJECTS | {"dat", "dit"}
+                       for a, b in zip(words, words[1:]))
+        if (len(words) < MIN_WORDS_FOR_A_STORY or _asks(text) or QUESTION_WORDS & set(words) or inverted
+                or MODALS & set(words) or NEGATIONS & set(words) or not (WHERE_IT_HURTS & set(words))
+                or not (WHAT_WAS_FELT & set(words)) or not (TELLERS & set(words))):
+            return None       # "..., kan dat daardoor komen", "of ik mag blijven lopen als het trekt": asked
+        told = self._complaint(text)
+        if told is not None:
+            return told
+        return Understanding("intent", "StartTriageIntent", self._empty_slots("StartTriageIntent"), confidence=0.9,
+                             method="complaint told")
 
     def _routine_request(self, text: str) -> Understanding | None:
         """"kun je een warming-up met mijn zoon doen", "of ik de warming-up kan doen, maar rustig aan":
@@ -601,7 +647,7 @@ class Nlu:
         for start in range(1, len(words) - 1):
             if words[start] in CLAUSE_BREAKS | SUBJECTS:
                 continue            # the command starts at its verb, not at "en" or "ik"
-            found = self._exact(" ".join(words[start:]))
+            found = self._exact(" ".join(words[start:]), only=COMMAND_INTENTS)
             if (found is None or found.intent not in COMMAND_INTENTS or not _resolved_any(found)
                     or not _resolved(found)):
                 continue
@@ -817,9 +863,13 @@ class Nlu:
             fill.resolved, fill.id, fill.matched = value.name, value.id, True
         return Understanding("intent", sample.intent, slots, confidence=similar.confidence, method="value alone")
 
-    def _exact(self, text: str) -> Understanding | None:
+    def _exact(self, text: str, only: frozenset[str] | None = None) -> Understanding | None:
         best: tuple[int, Understanding] | None = None
-        for sample in self.samples:
+        first = text.split()[0] if text else ""
+        for index in sorted(self._by_first.get(first, []) + self._slot_first):
+            sample = self.samples[index]
+            if only is not None and sample.intent not in only:
+                continue
             match = sample.pattern.match(text)
             if not match:
                 continue
@@ -887,15 +937,14 @@ class Nlu:
                 if number_span:
                     found[name] = (number_span, None, type_name)
         self._last_found, self._last_text = found, text
-        plain_vec = self._vector(text)
-        slot_vec = self._vector(self._placeholders(variant)) if variant != text else plain_vec
+        plain = self._scores(text)
+        with_slots = self._scores(self._placeholders(variant)) if variant != text else plain
         per_intent: dict[str, list[float]] = defaultdict(list)
-        for sample in self.samples:
+        for index, sample in enumerate(self.samples):
             if sample.intent in exclude:
                 continue
             usable = all(s in found for s in sample.slots)
-            vec = slot_vec if sample.slots and usable else plain_vec
-            score = sum(w * sample.vector.get(f, 0.0) for f, w in vec.items())
+            score = (with_slots if sample.slots and usable else plain)[index]
             if sample.slots and not usable:
                 score *= 0.5
             per_intent[sample.intent].append(score)
@@ -922,6 +971,18 @@ class Nlu:
                 elif value is not None:
                     fill.resolved, fill.id, fill.matched = value.name, value.id, True
         return Understanding("intent", top, slots, confidence=round(top_score, 3), method="similar")
+
+    def _scores(self, text: str) -> list[float]:
+        """Cosine similarity of `text` with every sample, in sample order."""
+        return list(self._scores_cached(text))
+
+    @lru_cache(maxsize=256)
+    def _scores_cached(self, text: str) -> tuple[float, ...]:
+        totals = [0.0] * len(self.samples)
+        for feature, weight in self._vector(text).items():
+            for index, value in self._postings.get(feature, ()):
+                totals[index] += weight * value
+        return tuple(totals)
 
     @staticmethod
     def _find_number(text: str) -> str | None:

@@ -422,18 +422,25 @@ class AnswerWithoutQuestionHandler(_TriageHandler):
     def handle(self, handler_input: HandlerInput) -> Response:
         phrase = self.content.phrases
         told = self._told_complaint(handler_input)
-        if told:
-            # "bij het sprinten schoot het ineens in mijn hamstring", "ik loop mank": the listener tells
-            # how it began or how walking goes before any question. That is a complaint told: the
-            # questions start, with this answer filled in and not asked again.
+        if told is not None:
+            # "bij het sprinten schoot het ineens in mijn hamstring", "ik loop mank", "het trekt al een
+            # paar dagen": the listener tells how it began, how walking goes or since when, before any
+            # question. That is a complaint told: the questions start, what was told filled in.
             return start(handler_input, self.content, answers=told)
         return ask(handler_input, Speech().say(phrase("answer_without_question")), phrase("fallback_reprompt"))
 
-    def _told_complaint(self, handler_input: HandlerInput) -> dict[str, Any]:
-        if session(handler_input).get(conv.MODE) or not is_intent_name("ChoiceAnswerIntent")(handler_input):
+    def _told_complaint(self, handler_input: HandlerInput) -> dict[str, Any] | None:
+        """What a choice or a duration said out of the blue tells ("achter in mijn been trekt het al
+        een paar dagen"): None when it is no complaint told (a number, "weet ik niet", or a dialogue
+        owns the turn), else the answers it gives (a duration alone fills none: it only starts)."""
+        if session(handler_input).get(conv.MODE):
+            return None
+        if is_intent_name("DurationAnswerIntent")(handler_input):
             return {}
+        if not is_intent_name("ChoiceAnswerIntent")(handler_input):
+            return None
         choice = resolved_id(handler_input, "keuze")
         for question in self.content.triage.questions:
             if question.kind == "choice" and choice in {c.id for c in question.choices}:
                 return {question.id: choice}
-        return {}
+        return None
