@@ -33,7 +33,7 @@ from skill import paths
 BUILTINS_FILE = Path(__file__).with_name("builtin_intents.nl-NL.yaml")
 
 FILLERS = frozenset({"eh", "ehm", "uh", "uhm", "hm", "hmm", "nou", "even", "effe", "eventjes", "alexa", "ff",
-                     "eigenlijk"})
+                     "eigenlijk", "hallo", "hoi", "goedemorgen", "goedemiddag", "goedenavond"})
 # Politeness at the end of a request: "verwijder mijn gegevens alsjeblieft" asks the same as without.
 POLITE = frozenset({"graag", "alsjeblieft", "alstublieft", "asjeblieft", "hoor"})
 # Spoken contractions written out, so "m'n kuit" and "mijn kuit" are the same words.
@@ -59,6 +59,7 @@ EMERGENCY_INTENT = "EmergencyIntent"
 NEGATIONS = frozenset({"niet", "geen", "nooit", "nee", "niks", "niets", "nergens"})
 NEGATION_WINDOW = 3      # words either side of a sign that can deny it: "benauwd ben ik niet"
 CLAUSE_BREAKS = frozenset({"maar", "en", "want", "of", "wel"})
+PLACE_WORDS = frozenset({"in", "aan", "op", "bij", "met", "achter", "boven", "onder"})
 SUBJECTS = frozenset({"ik", "hij", "ze", "zij", "je", "we", "wij", "het"})
 # Signs whose negation is part of the sign ("ik kan niet meer goed ademen"), read as patterns.
 NEGATED_SIGNS = (
@@ -93,6 +94,7 @@ EMERGENCY_CONCEPTS = (
                                                                         "schaamlippen", "balzak", "billen", "bil"})), True),
     ("saddle", (frozenset({"voel", "voelt"}), frozenset({"niks", "niets"}), frozenset({"kruis", "schaamstreek", "zitvlak",
                                                                                      "anus"})), False),
+    ("bladder", (frozenset({"urine", "plas"}), frozenset({"lopen", "gelekt", "lekt", "lekken", "geplast"})), False),
     ("bladder", (frozenset({"plassen", "plas", "urine", "ontlasting", "poepen", "blaas"}),
                  frozenset({"niet", "geen", "ophouden", "verlies", "kwijt", "nauwelijks"})), False),
     ("fall_cannot_stand", (frozenset({"gevallen", "gestruikeld", "uitgegleden"}),
@@ -154,18 +156,24 @@ BARE_QUESTION_AT_END = 0.55         # "..., hoe komt dat": only a question that 
 UNSURE = 0.4                         # below this, a whole sentence's nearest intent yields to its clear last question
 # A complaint told in a sentence: where (the back of the thigh) and what was felt.
 MIN_WORDS_FOR_A_STORY = 5
-INVERTED_VERBS = frozenset({"zijn", "doet", "gaat", "wordt", "hoort", "klopt"})   # "zijn dat symptomen"
+STATING_VERBS = frozenset({"is", "ben", "heeft", "hebben"})   # start a question only when a subject follows
+INVERTED_VERBS = frozenset({"zijn", "doet", "gaat", "wordt", "hoort", "klopt", "komt"})   # "zijn dat symptomen"
 TELLERS = SUBJECTS | frozenset({"mijn", "zijn", "haar", "mn"})         # someone tells: "ik", "mijn been", "hij"
 MODALS = frozenset({"mag", "mogen", "moet", "moeten", "zou", "zal", "zouden", "wil", "wilde"})   # asking or wishing
 WHERE_IT_HURTS = HAMSTRING_WORDS | frozenset({"been", "benen", "dijbeen", "achterin", "zitbeen"})
 WHAT_WAS_FELT = frozenset({"pijn", "zeer", "trekt", "trekken", "trekkend", "schoot", "schiet", "steek", "steken", "knap",
                            "knak", "blauwe", "stijf", "last", "klacht", "klachten", "verrekt", "verrekking", "gevoeld",
                            "voelde", "scheurde", "pijnlijk", "beurs", "kramp", "geknapt", "gescheurd", "opgelopen"})
-ROUTINE_VERBS = frozenset({"doe", "doen", "start", "starten", "begin", "beginnen", "leid", "begeleid", "oefenen"})
+ROUTINE_VERBS = frozenset({"doe", "doen", "start", "starten", "begin", "beginnen", "leid", "begeleid", "oefenen",
+                           "helpen", "help", "leiden", "begeleiden"})
+FOR_ME = frozenset({("voor", "mij"), ("voor", "me"), ("met", "me"), ("met", "mij"), ("heeft", "u"), ("heb", "je"),
+                    ("hebt", "u"), ("hebt", "je")})        # "heeft u een cooling-down voor mij"
+ROUTINE_ONLY_WITH = ARTICLES | POLITE | frozenset({"snel", "gauw", "nu", "maar", "meteen", "direct", "nog", "een"})
+ASKING_ABOUT = frozenset({"weten", "vragen", "horen", "helpt", "werkt", "nut", "zin", "waarom", "uitleg"})
 ABOUT_A_ROUTINE = frozenset({"is", "helpt", "werkt", "waarom", "wat", "hoe", "heeft", "moet", "moeten", "hoelang",
                              "hoeveel", "welke", "wanneer"})
 # Commands that, said at the end of a story, are what the listener asks for.
-COMMAND_INTENTS = frozenset({"StartRoutineIntent", "ResumeRoutineIntent"})
+COMMAND_INTENTS = frozenset({"StartRoutineIntent", "ResumeRoutineIntent", "AMAZON.StartOverIntent"})
 LONG_FOR_AN_ANSWER = 8               # words from which a hedge inside a sentence no longer makes it an answer
 SUBJECT_OVER_HEDGE = 0.75            # how close the best other intent must come to the answer's score
 MIN_WORDS_FOR_A_REQUEST = 5          # "nee, alleen een beetje stijf" explains the answer; longer may ask something
@@ -531,6 +539,10 @@ class Nlu:
             wanted = self._routine_request(text)
             if wanted is not None:
                 return wanted
+        if result.intent in EXPLANATIONS and _asks(text) and len(text.split()) >= MIN_WORDS_FOR_STORY_AND_QUESTION:
+            asked = self._question_at_end(text, bare_ok=False)    # "ik denk dat het meevalt, wat kan ik zelf doen"
+            if asked is not None:
+                return asked
         if ((result.intent in ("StartTriageIntent", FALLBACK) or result.method == "similar")
                 and len(text.split()) >= MIN_WORDS_FOR_STORY_AND_QUESTION):
             asked = self._question_at_end(text, bare_ok=result.intent in ("StartTriageIntent", FALLBACK))
@@ -562,7 +574,13 @@ class Nlu:
         a routine named with a verb of doing, and not asked about ("helpt een warming-up", "moet ik een
         warming-up doen" ask whether, which the prevention answer covers) or denied."""
         words = text.split()
-        if not ROUTINE_VERBS & set(words) or words[0] in ABOUT_A_ROUTINE or "ROUTINE" not in self.types.values:
+        wished = bool(WANTING & set(words)) and not (ASKING_ABOUT & set(words) or QUESTION_WORDS & set(words))
+        hit = self.types.find_in("ROUTINE", text, fuzzy=False) if "ROUTINE" in self.types.values else None
+        rest = set(words) - set(hit[0].split()) if hit else set(words)
+        short = not rest - ROUTINE_ONLY_WITH                                  # "snel de warming-up graag"
+        for_me = any(pair in FOR_ME for pair in zip(words, words[1:]))
+        if (not (ROUTINE_VERBS & set(words) or wished or short or for_me) or words[0] in ABOUT_A_ROUTINE
+                or "ROUTINE" not in self.types.values):
             return None
         hit = self.types.find_in("ROUTINE", text, fuzzy=False)
         if hit is None:
@@ -575,6 +593,9 @@ class Nlu:
         if fill is None:
             return None
         fill.value, fill.resolved, fill.id, fill.matched = hit[0], hit[1].name, hit[1].id, True
+        number = self._find_number(text) if "fase" in words and "fase" in slots else None
+        if number is not None and parse_number(number) is not None:
+            slots["fase"].value = str(parse_number(number))       # "revalidatie fase drie"
         return Understanding("intent", "StartRoutineIntent", slots, confidence=1.0, method="routine asked for")
 
     def _question_at_end(self, text: str, bare_ok: bool) -> Understanding | None:
@@ -582,8 +603,11 @@ class Nlu:
         story, then a question the article answers. The question is what was asked; the story alone
         tells no warning sign (then the questions, which answer it for this listener, stay first)."""
         words = text.split()
+        if QUESTION_WORDS & set(words[:STORY_WORDS]):
+            return None               # "ik wil weten wanneer ik weer kan sprinten": one question, no story
         for i in range(STORY_WORDS, len(words) - 1):
-            starts = words[i] in QUESTION_WORDS or (words[i] in QUESTION_STARTS and words[i + 1] in SUBJECTS | {"dat", "dit"})
+            starts = (words[i] in QUESTION_WORDS or words[i] in QUESTION_STARTS - STATING_VERBS
+                      or (words[i] in QUESTION_STARTS | INVERTED_VERBS and words[i + 1] in SUBJECTS | {"dat", "dit"}))
             if not starts:
                 continue
             bare = not set(words[i:]) - BARE_QUESTION   # "is dat verstandig": about the story, no subject of its own
@@ -618,10 +642,10 @@ class Nlu:
             return answer
         similar = self._similar(self.correct(text))
         answers = ANSWER_INTENTS | {"DontKnowIntent"}
-        if similar.intent in answers and _asks(text) and len(text.split()) >= 6:
+        if similar.intent in answers | EXPLANATIONS and _asks(text) and len(text.split()) >= 6:
             # "mag ik dan wel een beetje blijven fietsen": a question that shares a hedge with the
             # answers ("een beetje") asks something; it is not a yes.
-            other = self._similar(self.correct(text), exclude=answers)
+            other = self._similar(self.correct(text), exclude=answers | EXPLANATIONS)
             if other.intent != FALLBACK:
                 similar = other
         elif similar.intent in answers and len(text.split()) >= LONG_FOR_AN_ANSWER:
@@ -648,13 +672,13 @@ class Nlu:
             if words[start] in CLAUSE_BREAKS | SUBJECTS:
                 continue            # the command starts at its verb, not at "en" or "ik"
             found = self._exact(" ".join(words[start:]), only=COMMAND_INTENTS)
-            if (found is None or found.intent not in COMMAND_INTENTS or not _resolved_any(found)
-                    or not _resolved(found)):
+            if (found is None or found.intent not in COMMAND_INTENTS or not _resolved(found)
+                    or (found.slots and not _resolved_any(found))):
                 continue
             sample_words = max(s.literal_tokens for s in self.samples if s.intent == found.intent
                                and s.pattern.match(" ".join(words[start:])))
-            if sample_words < 2 or NEGATIONS & set(words[max(0, start - NEGATION_WINDOW):start]):
-                continue
+            if sample_words < 2 or (NEGATIONS - {"nee"}) & set(words[max(0, start - NEGATION_WINDOW):start]):
+                continue          # "ik wil niet de warming-up doen"; a "nee" before is an answer word
             return Understanding("intent", found.intent, found.slots, confidence=1.0, method="command at end")
         return None
 
@@ -792,6 +816,13 @@ class Nlu:
             # "nee, het is niet rood, maar ik heb wel koorts": part of the question holds, and a sign
             # half-confirmed counts as there (the hedge policy: toward yes is yes).
             return Understanding("intent", "AMAZON.YesIntent", {}, confidence=1.0, method="but yes")
+        command = (self._command_at_end(text) or self._routine_request(" ".join(words[1:]))
+                   or (self._question_at_end(" ".join(words[1:]), bare_ok=False)
+                       if len(words) > MIN_WORDS_FOR_STORY_AND_QUESTION else None))
+        if command is not None:
+            # "ja eh nee wacht, opnieuw beginnen", "nee dank je, ik wil gewoon een goeie warming-up":
+            # what the listener asks for after the answer word is what counts.
+            return command
         request = self._exact(" ".join(words[1:]))
         if (request is not None and request.intent != self.answer_words[words[0]] and _resolved(request)
                 and request.intent not in EXPLANATIONS):
@@ -1016,6 +1047,8 @@ def _denied(words: list[str], start: int, end: int) -> bool:
     for k, word in enumerate(words[end:end + NEGATION_WINDOW + 1]):
         if k >= reach or word in CLAUSE_BREAKS:
             break
+        if word in NEGATIONS and words[end + k + 1:end + k + 2] and words[end + k + 1] in PLACE_WORDS:
+            break             # "last van mijn onderrug, niks in mijn been": a denial of something else
         if word == "dat":
             if words[end + k + 1:end + k + 2] and words[end + k + 1] in SUBJECTS:
                 break         # "zo kortademig dat ik niet kan praten": a clause of its own, not a denial
