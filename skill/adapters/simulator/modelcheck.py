@@ -205,27 +205,55 @@ def _conflicts(language: dict[str, Any]) -> list[Finding]:
             reported.add((other[1], sample))
             found.append(Finding(f"{MODEL_NAME}, {intent}", f"'{sample}' botst met '{other[1]}' van {other[0]} (zelfde zin: '{text}')"))
         by_text.setdefault(text, (intent, sample))
-    # Near-identical pairs. fuzz.ratio >= NEAR_IDENTICAL needs lengths within (100 - NEAR_IDENTICAL)% of
-    # their sum, so each text is only compared with texts of about its own length (sorted by length):
-    # the same pairs as comparing all with all, in a fraction of the time.
+    # Near-identical pairs of different texts, then every pair of entries that carries them, in the
+    # order a scan of all pairs by length would report them.
+    near = _near_texts({text for _, _, text in entries})
+    at: dict[str, list[int]] = {}
+    for index, (_, _, text) in enumerate(entries):
+        at.setdefault(text, []).append(index)
     order = sorted(range(len(entries)), key=lambda i: (len(entries[i][2]), i))
-    lengths = [len(entries[i][2]) for i in order]
-    ordered = [entries[i][2] for i in order]
-    slack = (100 - NEAR_IDENTICAL) / 100
-    for position, a in enumerate(order):
-        text = ordered[position]
-        longest = bisect.bisect_right(lengths, int(len(text) * (1 + slack) / (1 - slack)) + 1)
-        for _, _, k in process.extract(text, ordered[position + 1:longest], scorer=fuzz.ratio,
-                                       score_cutoff=NEAR_IDENTICAL, limit=None):
-            a_, b_ = sorted((a, order[position + 1 + k]))
-            (ia, sa, ta), (ib, sb, tb) = entries[a_], entries[b_]
-            if ia == ib or ta == tb or (sa, sb) in reported or (sb, sa) in reported:
-                continue
-            if _only_differ_by_key_word(ta, tb):
-                continue
-            reported.add((sa, sb))
-            found.append(Finding(f"{MODEL_NAME}, {ib}", f"'{sb}' lijkt bijna gelijk op '{sa}' van {ia}; Alexa kan ze verwarren"))
+    rank = {index: position for position, index in enumerate(order)}
+    pairs = sorted({tuple(sorted((i, j), key=rank.get)) for a, b in near for i in at[a] for j in at[b]},
+                   key=lambda pair: (rank[pair[0]], rank[pair[1]]))
+    for first, second in pairs:
+        a_, b_ = sorted((first, second))
+        (ia, sa, ta), (ib, sb, tb) = entries[a_], entries[b_]
+        if ia == ib or ta == tb or (sa, sb) in reported or (sb, sa) in reported:
+            continue
+        if _only_differ_by_key_word(ta, tb):
+            continue
+        reported.add((sa, sb))
+        found.append(Finding(f"{MODEL_NAME}, {ib}", f"'{sb}' lijkt bijna gelijk op '{sa}' van {ia}; Alexa kan ze verwarren"))
     return found
+
+
+_NEAR: dict[str, set[str]] = {}      # text -> the texts near-identical to it, among all texts seen so far
+_NEAR_SEEN: set[str] = set()
+
+
+def _near_texts(texts: set[str]) -> set[tuple[str, str]]:
+    """Pairs of different texts with fuzz.ratio >= NEAR_IDENTICAL. Near-identity is a property of the
+    two texts alone, so what was found once is kept: a model that differs from one checked before
+    (every editor's change, every test's broken copy) only compares its new texts. fuzz.ratio >=
+    NEAR_IDENTICAL needs lengths within (100 - NEAR_IDENTICAL)% of their sum, so a text is only
+    compared with texts of about its own length: the same pairs as all with all."""
+    new = sorted(texts - _NEAR_SEEN, key=lambda t: (len(t), t))
+    if new:
+        old = sorted(_NEAR_SEEN, key=lambda t: (len(t), t))
+        old_lengths, new_lengths = [len(t) for t in old], [len(t) for t in new]
+        slack = (100 - NEAR_IDENTICAL) / 100
+        for position, text in enumerate(new):
+            shortest = int(len(text) * (1 - slack) / (1 + slack)) - 1
+            longest = int(len(text) * (1 + slack) / (1 - slack)) + 1
+            candidates = (old[bisect.bisect_left(old_lengths, shortest):bisect.bisect_right(old_lengths, longest)]
+                          + new[position + 1:bisect.bisect_right(new_lengths, longest)])   # each new pair once
+            for other, _, _ in process.extract(text, candidates, scorer=fuzz.ratio,
+                                               score_cutoff=NEAR_IDENTICAL, limit=None):
+                if other != text:
+                    _NEAR.setdefault(text, set()).add(other)
+                    _NEAR.setdefault(other, set()).add(text)
+        _NEAR_SEEN.update(new)
+    return {(a, b) for a in texts for b in _NEAR.get(a, ()) if b in texts and a < b}
 
 
 def _only_differ_by_key_word(a: str, b: str) -> bool:
