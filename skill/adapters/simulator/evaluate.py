@@ -14,7 +14,6 @@ from typing import IO
 
 import yaml
 
-from skill import paths
 from skill.adapters.simulator.nlu import Nlu, default_nlu
 
 
@@ -102,10 +101,9 @@ def load_examples(path: Path) -> list[Example]:
 
 
 def topic_intents() -> dict[str, str]:
-    """Topic id -> the topic's own intent, from content/topics.yaml."""
-    data = yaml.load(paths.content_dir().joinpath("topics.yaml").read_text(encoding="utf-8"),
-                     Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
-    return {topic["id"]: topic["intent"] for topic in data["topics"]}
+    """Topic id -> the topic's own intent, from the content the simulator speaks from."""
+    from skill.adapters.snapshot import production_content
+    return {topic.id: topic.intent for topic in production_content().topics.values()}
 
 
 def evaluate(examples: list[Example], nlu: Nlu | None = None) -> Report:

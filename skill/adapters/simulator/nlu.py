@@ -557,8 +557,7 @@ class Nlu:
         was felt. Its nearest topic ("symptoms", "overload or tear") would answer a question nobody
         asked; the questions start, with what was told filled in where the model knows it."""
         words = text.split()
-        inverted = any(a in QUESTION_STARTS | INVERTED_VERBS and b in SUBJECTS | {"dat", "dit"}
-                       for a, b in zip(words, words[1:]))
+        inverted = any(_inverted(a, b) for a, b in zip(words, words[1:]))
         if (len(words) < MIN_WORDS_FOR_A_STORY or _asks(text) or QUESTION_WORDS & set(words) or inverted
                 or MODALS & set(words) or NEGATIONS & set(words) or not (WHERE_IT_HURTS & set(words))
                 or not (WHAT_WAS_FELT & set(words)) or not (TELLERS & set(words))):
@@ -573,30 +572,25 @@ class Nlu:
         """"kun je een warming-up met mijn zoon doen", "of ik de warming-up kan doen, maar rustig aan":
         a routine named with a verb of doing, and not asked about ("helpt een warming-up", "moet ik een
         warming-up doen" ask whether, which the prevention answer covers) or denied."""
-        words = text.split()
-        wished = bool(WANTING & set(words)) and not (ASKING_ABOUT & set(words) or QUESTION_WORDS & set(words))
-        hit = self.types.find_in("ROUTINE", text, fuzzy=False) if "ROUTINE" in self.types.values else None
-        rest = set(words) - set(hit[0].split()) if hit else set(words)
-        short = not rest - ROUTINE_ONLY_WITH                                  # "snel de warming-up graag"
-        for_me = any(pair in FOR_ME for pair in zip(words, words[1:]))
-        if (not (ROUTINE_VERBS & set(words) or wished or short or for_me) or words[0] in ABOUT_A_ROUTINE
-                or "ROUTINE" not in self.types.values):
+        if "ROUTINE" not in self.types.values or "routine" not in self.intent_slots.get("StartRoutineIntent", {}):
             return None
         hit = self.types.find_in("ROUTINE", text, fuzzy=False)
         if hit is None:
             return None
+        words, said = text.split(), set(text.split())
+        wished = bool(WANTING & said) and not (ASKING_ABOUT & said or QUESTION_WORDS & said)
+        short = not said - set(hit[0].split()) - ROUTINE_ONLY_WITH             # "snel de warming-up graag"
+        for_me = any(pair in FOR_ME for pair in zip(words, words[1:]))
+        if not (ROUTINE_VERBS & said or wished or short or for_me) or words[0] in ABOUT_A_ROUTINE:
+            return None
         at = len(text[:text.find(hit[0])].split())
         if NEGATIONS & set(words[max(0, at - NEGATION_WINDOW):at]):
             return None
-        slots = self._empty_slots("StartRoutineIntent")
-        fill = slots.get("routine")
-        if fill is None:
-            return None
-        fill.value, fill.resolved, fill.id, fill.matched = hit[0], hit[1].name, hit[1].id, True
-        number = self._find_number(text) if "fase" in words and "fase" in slots else None
-        if number is not None and parse_number(number) is not None:
-            slots["fase"].value = str(parse_number(number))       # "revalidatie fase drie"
-        return Understanding("intent", "StartRoutineIntent", slots, confidence=1.0, method="routine asked for")
+        asked = self._with_slot("StartRoutineIntent", hit[0], hit[1], "routine asked for")
+        number = parse_number(self._find_number(text) or "") if "fase" in said and "fase" in asked.slots else None
+        if number is not None:
+            asked.slots["fase"].value = str(number)       # "revalidatie fase drie"
+        return asked
 
     def _question_at_end(self, text: str, bare_ok: bool) -> Understanding | None:
         """"ik zit de hele dag in de cabine en nu heb ik pijn achter mijn bovenbeen, hoe kan dat": a
@@ -607,7 +601,7 @@ class Nlu:
             return None               # "ik wil weten wanneer ik weer kan sprinten": one question, no story
         for i in range(STORY_WORDS, len(words) - 1):
             starts = (words[i] in QUESTION_WORDS or words[i] in QUESTION_STARTS - STATING_VERBS
-                      or (words[i] in QUESTION_STARTS | INVERTED_VERBS and words[i + 1] in SUBJECTS | {"dat", "dit"}))
+                      or _inverted(words[i], words[i + 1]))
             if not starts:
                 continue
             bare = not set(words[i:]) - BARE_QUESTION   # "is dat verstandig": about the story, no subject of its own
@@ -672,8 +666,7 @@ class Nlu:
             if words[start] in CLAUSE_BREAKS | SUBJECTS:
                 continue            # the command starts at its verb, not at "en" or "ik"
             found = self._exact(" ".join(words[start:]), only=COMMAND_INTENTS)
-            if (found is None or found.intent not in COMMAND_INTENTS or not _resolved(found)
-                    or (found.slots and not _resolved_any(found))):
+            if found is None or not _resolved(found) or (found.slots and not _resolved_any(found)):
                 continue
             sample_words = max(s.literal_tokens for s in self.samples if s.intent == found.intent
                                and s.pattern.match(" ".join(words[start:])))
@@ -1003,12 +996,9 @@ class Nlu:
                     fill.resolved, fill.id, fill.matched = value.name, value.id, True
         return Understanding("intent", top, slots, confidence=round(top_score, 3), method="similar")
 
-    def _scores(self, text: str) -> list[float]:
-        """Cosine similarity of `text` with every sample, in sample order."""
-        return list(self._scores_cached(text))
-
     @lru_cache(maxsize=256)
-    def _scores_cached(self, text: str) -> tuple[float, ...]:
+    def _scores(self, text: str) -> tuple[float, ...]:
+        """Cosine similarity of `text` with every sample, in sample order."""
         totals = [0.0] * len(self.samples)
         for feature, weight in self._vector(text).items():
             for index, value in self._postings.get(feature, ()):
@@ -1027,6 +1017,11 @@ class Nlu:
                 if span not in {"een", "de", "het"} and parse_number(span) is not None:
                     return span
         return None
+
+
+def _inverted(verb: str, after: str) -> bool:
+    """A verb before its subject, as a Dutch question goes: "kan dat", "zijn dat", "mag ik"."""
+    return verb in QUESTION_STARTS | INVERTED_VERBS and after in SUBJECTS | {"dat", "dit"}
 
 
 def _denied(words: list[str], start: int, end: int) -> bool:
