@@ -61,6 +61,22 @@ def whole_number_value(handler_input: HandlerInput, name: str, minimum: int, max
     return int(value) if value is not None and value == int(value) else None
 
 
+# How a phase is named inside a routine's own words: "de tweede fase", "fase drie", "fase 2".
+PHASE_WORDS = {"eerste": 1, "een": 1, "één": 1, "1": 1, "tweede": 2, "twee": 2, "2": 2, "derde": 3, "drie": 3, "3": 3}
+
+
+def phase_in_words(handler_input: HandlerInput, name: str) -> int | None:
+    """The phase named inside a custom slot's spoken words ("de tweede fase van de revalidatie"),
+    for when Alexa resolved the routine but left the number slot empty. Only next to "fase"."""
+    words = (spoken_value(handler_input, name) or "").lower().split()
+    for i, word in enumerate(words):
+        if word == "fase":
+            for near in words[max(0, i - 1):i] + words[i + 1:i + 2]:
+                if near in PHASE_WORDS:
+                    return PHASE_WORDS[near]
+    return None
+
+
 # The AMAZON.NUMBER slots of interaction_model/nl-NL.json (tests/test_request_types.py checks this list).
 NUMBER_SLOTS = frozenset({"getal", "aantal", "fase", "onderdeel"})
 

@@ -160,10 +160,21 @@ STATING_VERBS = frozenset({"is", "ben", "heeft", "hebben"})   # start a question
 INVERTED_VERBS = frozenset({"zijn", "doet", "gaat", "wordt", "hoort", "klopt", "komt"})   # "zijn dat symptomen"
 TELLERS = SUBJECTS | frozenset({"mijn", "zijn", "haar", "mn"})         # someone tells: "ik", "mijn been", "hij"
 MODALS = frozenset({"mag", "mogen", "moet", "moeten", "zou", "zal", "zouden", "wil", "wilde"})   # asking or wishing
-WHERE_IT_HURTS = HAMSTRING_WORDS | frozenset({"been", "benen", "dijbeen", "achterin", "zitbeen"})
+WHERE_IT_HURTS = HAMSTRING_WORDS | frozenset({"been", "benen", "dijbeen", "achterin", "zitbeen", "zitbenen", "bil",
+                                              "billen", "achterbeen", "zitbeenknobbel", "knieholte"})
 WHAT_WAS_FELT = frozenset({"pijn", "zeer", "trekt", "trekken", "trekkend", "schoot", "schiet", "steek", "steken", "knap",
                            "knak", "blauwe", "stijf", "last", "klacht", "klachten", "verrekt", "verrekking", "gevoeld",
-                           "voelde", "scheurde", "pijnlijk", "beurs", "kramp", "geknapt", "gescheurd", "opgelopen"})
+                           "voelde", "scheurde", "pijnlijk", "beurs", "kramp", "geknapt", "gescheurd", "opgelopen",
+                           "zeurende", "zeurt", "zeurend", "zeuren", "schieten", "trok", "getrokken", "knapte",
+                           "strak", "stekende", "stekend", "gevoelig", "klapte", "verrekte", "verrekken", "pijnlijke",
+                           "scheurtje", "geblesseerd", "blessure", "spierpijn"})
+# A sudden feeling during sport tells a complaint even without naming the place: "ik voelde iets
+# schieten bij het sprinten".
+SUDDEN_FEELING = frozenset({"schoot", "schiet", "schieten", "knap", "knapte", "geknapt", "scheurde", "klapte", "trok",
+                            "steek", "knak", "verrekt", "getrokken"})
+DURING_SPORT = frozenset({"sprinten", "sprint", "sprintje", "voetballen", "voetbal", "hardlopen", "hardloop", "rennen",
+                          "training", "trainen", "wedstrijd", "hockey", "hockeyen", "tennis", "tennissen", "dansen",
+                          "les", "sporten", "schieten", "springen", "uitvallen", "lopen", "atletiek", "korfbal"})
 ROUTINE_VERBS = frozenset({"doe", "doen", "start", "starten", "begin", "beginnen", "leid", "begeleid", "oefenen",
                            "helpen", "help", "leiden", "begeleiden"})
 FOR_ME = frozenset({("voor", "mij"), ("voor", "me"), ("met", "me"), ("met", "mij"), ("heeft", "u"), ("heb", "je"),
@@ -180,6 +191,8 @@ MIN_WORDS_FOR_A_REQUEST = 5          # "nee, alleen een beetje stijf" explains t
 REQUEST_AFTER_ANSWER = 0.3           # how clearly the rest must fit another intent to count as a request
 # What may follow "ja" or "nee" as its explanation rather than as a request of its own: "ja, al twee weken".
 EXPLANATIONS = frozenset({"DurationAnswerIntent", "NumberAnswerIntent", "ChoiceAnswerIntent", "DontKnowIntent"})
+
+ORDINALS = {"eerste": "1", "tweede": "2", "derde": "3", "vierde": "4"}
 
 _SLOT_REF = re.compile(r"\{(\w+)\}")
 
@@ -524,6 +537,10 @@ class Nlu:
             return self._similar(self.correct(text), exclude=frozenset({EMERGENCY_INTENT}))
         if result.intent == EMERGENCY_INTENT and not _resolved_any(result):
             # A carrier phrase without a sign in it ("mijn kuit is niet dik"): no emergency was named.
+            # It may still tell a complaint ("ik heb een zeurende pijn bij mijn zitbeen").
+            told = self._complaint_statement(text)
+            if told is not None:
+                return told
             return Understanding("intent", FALLBACK, self._empty_slots(FALLBACK), confidence=result.confidence,
                                  method="fallback")
         return result
@@ -559,8 +576,9 @@ class Nlu:
         words = text.split()
         inverted = any(_inverted(a, b) for a, b in zip(words, words[1:]))
         if (len(words) < MIN_WORDS_FOR_A_STORY or _asks(text) or QUESTION_WORDS & set(words) or inverted
-                or MODALS & set(words) or NEGATIONS & set(words) or not (WHERE_IT_HURTS & set(words))
-                or not (WHAT_WAS_FELT & set(words)) or not (TELLERS & set(words))):
+                or MODALS & set(words) or NEGATIONS & set(words)
+                or not (WHERE_IT_HURTS & set(words) or SUDDEN_FEELING & set(words) and DURING_SPORT & set(words))
+                or not (WHAT_WAS_FELT & set(words)) or not (TELLERS & set(words) or DURING_SPORT & set(words))):
             return None       # "..., kan dat daardoor komen", "of ik mag blijven lopen als het trekt": asked
         told = self._complaint(text)
         if told is not None:
@@ -1011,6 +1029,8 @@ class Nlu:
         for i, word in enumerate(words[:-1]):        # "drie weken bezig, ik wil fase een": the phase's number
             if word in ("fase", "onderdeel") and parse_number(words[i + 1]) is not None:
                 return words[i + 1]
+            if word in ORDINALS and words[i + 1] in ("fase", "onderdeel"):
+                return ORDINALS[word]                  # "de eerste fase van de revalidatie"
         for size in range(min(len(words), 3), 0, -1):
             for start in range(len(words) - size + 1):
                 span = " ".join(words[start:start + size])

@@ -22,7 +22,7 @@ from skill.voice import conversation as conv
 from skill.core.timing import speaking_seconds
 from skill.voice import memory
 from skill.voice.conversation import anything_else, ask, close, expect_answer, offer_handler, session, set_offer
-from skill.voice.slots import resolved_id, whole_number_value
+from skill.voice.slots import phase_in_words, resolved_id, whole_number_value
 from skill.voice.speech import Speech
 from skill.voice.handlers.triage import wrap_up
 
@@ -283,6 +283,8 @@ def pick_routine(handler_input: HandlerInput, content: Content) -> tuple[Routine
     coach = content.coach
     kind = resolved_id(handler_input, "routine")
     phase = whole_number_value(handler_input, "fase", 1, 9)
+    if phase is None and kind == "rehab":
+        phase = phase_in_words(handler_input, "routine")       # "de tweede fase van de revalidatie"
     if kind in (None, "rehab") and phase is not None and coach.rehab_phase(phase) is not None:
         return coach.rehab_phase(phase), None
     if kind is None and whole_number_value(handler_input, "onderdeel", 1, 99) is not None:
