@@ -7,6 +7,7 @@ A file is a list of conversations:
       steps:
         - say: moet ik ijs of warmte gebruiken
           intent: IceOrHeatIntent  # what the NLU made of it
+          not_intent: AMAZON.StopIntent     # what it must not be
           slots: {onderwerp: faq_massage}   # resolved ids (or spoken values for numbers)
           content: [faq_ice_or_heat]        # content ids spoken in this turn, exactly
           speaks: [faq_ice_or_heat/0]       # these parts (0 = short answer) are spoken word for word
@@ -15,6 +16,7 @@ A file is a list of conversations:
           reprompt: true                    # true/false, or a regular expression
           end: false                        # whether the session ends
           triage: {urgency: self_care, grade: 1, red_flags: []}   # the trace of the outcome turn
+          coach: {routine: rehab_2}         # where the coach is (these keys of the --json trace)
 
 `say: /stil` is silence, `say: /open` is "Alexa, open hamstring hulp". `after: 30` makes the step interrupt the previous answer 30 seconds in
 ("Alexa, herhaal" in the middle of an exercise); `wait: 600` lets ten minutes pass first.
@@ -33,7 +35,7 @@ from tests.rules import assert_response_rules
 
 FILES = sorted((Path(__file__).parent / "conversations").glob("*.yaml"))
 STEP_KEYS = {"say", "intent", "slots", "content", "speaks", "speech", "not_speech", "reprompt", "end", "triage", "note",
-             "after", "wait"}
+             "after", "wait", "not_intent", "coach"}
 
 
 def _conversations():
@@ -74,6 +76,8 @@ def test_conversation(conversation, skill, nlu, content):
         assert_response_rules(turn)
         if "intent" in step:
             assert turn.intent == step["intent"], where
+        if "not_intent" in step:
+            assert turn.intent != step["not_intent"], where
         if "slots" in step:
             slots = turn.summary()["request"]["slots"]
             for name, expected in step["slots"].items():
@@ -99,3 +103,5 @@ def test_conversation(conversation, skill, nlu, content):
             assert turn.end_session == step["end"], where
         if "triage" in step:
             assert turn.triage == step["triage"], where
+        if "coach" in step:
+            assert {k: (turn.coach or {}).get(k) for k in step["coach"]} == step["coach"], where

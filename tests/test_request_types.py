@@ -180,3 +180,16 @@ def test_a_corrupted_stored_record_is_discarded_with_one_sentence_and_overwritte
     assert CORRUPT not in record and "coach" not in record
     again = speech(run(skill, envelope({"type": "LaunchRequest"}, new=True, user_id=user)))
     assert "Ik weet niet meer waar je was" not in again
+
+
+@pytest.mark.parametrize("spoken, phase", [("de tweede fase", "rehab_2"), ("fase drie", "rehab_3"),
+                                           ("eerste fase van de revalidatie", "rehab_1")])
+def test_a_phase_said_inside_the_routine_words_starts_that_phase(skill, spoken, phase):
+    """Alexa resolves "de tweede fase" to the rehab routine and leaves the number slot empty: the
+    phase is read from the routine's own words instead of asking for it again."""
+    request = intent_request("StartRoutineIntent", routine=spoken)
+    request["intent"]["slots"]["routine"]["resolutions"] = {"resolutionsPerAuthority": [{
+        "authority": "amzn1.er-authority.echo-sdk.x.ROUTINE", "status": {"code": "ER_SUCCESS_MATCH"},
+        "values": [{"value": {"name": "revalidatie", "id": "rehab"}}]}]}
+    response = run(skill, envelope(request))
+    assert response["sessionAttributes"]["coach"]["routine"] == phase, response["sessionAttributes"]

@@ -92,8 +92,9 @@ EMERGENCY_CONCEPTS = (
                                                         "opgeef", "slijm", "fluim", "fluimen"})), True),
     ("saddle", (frozenset({"gevoelloos", "doof", "verdoofd"}), frozenset({"kruis", "schaamstreek", "zitvlak", "anus",
                                                                         "schaamlippen", "balzak", "billen", "bil"})), True),
-    ("saddle", (frozenset({"voel", "voelt"}), frozenset({"niks", "niets"}), frozenset({"kruis", "schaamstreek", "zitvlak",
-                                                                                     "anus"})), False),
+    ("saddle", (frozenset({"voel", "voelt", "gevoel", "voelen"}), frozenset({"niks", "niets", "geen", "weg", "kwijt"}),
+                frozenset({"kruis", "schaamstreek", "zitvlak", "anus", "billen", "bil", "balzak",
+                           "schaamlippen", "onderkant"})), False),
     ("bladder", (frozenset({"urine", "plas"}), frozenset({"lopen", "gelekt", "lekt", "lekken", "geplast"})), False),
     ("bladder", (frozenset({"plassen", "plas", "urine", "ontlasting", "poepen", "blaas"}),
                  frozenset({"niet", "geen", "ophouden", "verlies", "kwijt", "nauwelijks"})), False),
@@ -109,7 +110,12 @@ EMERGENCY_CONCEPTS = (
     ("unconscious", (frozenset({"neergegaan", "ingestort", "neergevallen"}),), True),
 )
 NEAR_WORDS = frozenset({"achter", "achterin", "boven", "onder", "tot", "bij", "naar", "rond", "langs", "richting"})
-CLOSING_WORDS = frozenset({"doei", "dooei", "tot ziens", "stop", "stop maar", "houdoe", "later", "de mazzel"})
+CLOSING_WORDS = frozenset({"doei", "dooei", "tot ziens", "stop", "stop maar", "houdoe", "later", "de mazzel",
+                           "stoppen", "stopt u maar", "stop u maar", "ik ga stoppen", "ik stop", "ik stop ermee",
+                           "hou maar op", "houd maar op", "hou op", "stoppen maar", "we stoppen", "laten we stoppen",
+                           "ik hou ermee op", "ik hou op", "klaar ermee", "stop ermee", "we stoppen ermee",
+                           "je mag stoppen", "u mag stoppen", "mag je stoppen", "ik wil stoppen", "ik ga ophangen",
+                           "stopt u ermee", "daar stoppen we mee", "doeg", "tot later", "tot de volgende keer"})
 # Thanks and "that was it" at the end close too ("nee dank u wel, dat was het", "stop, dankjewel"),
 # unless the sentence began with a yes ("ja graag, dank je" accepts what was offered).
 THANKS_ENDINGS = ("dank je", "dank je wel", "dank u", "dank u wel", "dankjewel", "dankuwel", "bedankt", "dank",
@@ -178,6 +184,8 @@ DURING_SPORT = frozenset({"sprinten", "sprint", "sprintje", "voetballen", "voetb
 ROUTINE_VERBS = frozenset({"doe", "doen", "start", "starten", "begin", "beginnen", "leid", "begeleid", "oefenen",
                            "helpen", "help", "leiden", "begeleiden"})
 FOR_ME = frozenset({("voor", "mij"), ("voor", "me"), ("met", "me"), ("met", "mij"), ("heeft", "u"), ("heb", "je"),
+                    ("voor", "mijn"), ("met", "mijn"), ("voor", "haar"), ("voor", "hem"), ("voor", "ons"),
+                    ("met", "haar"), ("met", "hem"), ("met", "ons"),
                     ("hebt", "u"), ("hebt", "je")})        # "heeft u een cooling-down voor mij"
 ROUTINE_ONLY_WITH = ARTICLES | POLITE | frozenset({"snel", "gauw", "nu", "maar", "meteen", "direct", "nog", "een"})
 ASKING_ABOUT = frozenset({"weten", "vragen", "horen", "helpt", "werkt", "nut", "zin", "waarom", "uitleg"})
@@ -192,6 +200,10 @@ REQUEST_AFTER_ANSWER = 0.3           # how clearly the rest must fit another int
 # What may follow "ja" or "nee" as its explanation rather than as a request of its own: "ja, al twee weken".
 EXPLANATIONS = frozenset({"DurationAnswerIntent", "NumberAnswerIntent", "ChoiceAnswerIntent", "DontKnowIntent"})
 
+SADDLE_WORDS = re.compile(r"\btussen (?:mijn|m'n|mn|haar|zijn|de|je) (?:benen|billen)\b")
+# A parent asks for a child as a listener asks for themself: compared as the first person.
+SPEAKER = {"hij": "ik", "ze": "ik", "zij": "ik", "haar": "mijn", "hem": "me", "mn": "mijn"}
+A_LITTLE = frozenset({"alleen", "nog", "ook", "wel", "best", "maar", "iets", "toch", "heel", "een", "beetje", "soms"})
 ORDINALS = {"eerste": "1", "tweede": "2", "derde": "3", "vierde": "4"}
 
 _SLOT_REF = re.compile(r"\{(\w+)\}")
@@ -436,7 +448,7 @@ class Nlu:
 
     @staticmethod
     def _features(text: str) -> Counter:
-        words = text.split()
+        words = [SPEAKER.get(w, w) for w in text.split()]    # "mag ze blijven trainen" is "mag ik ..."
         feats: Counter = Counter()
         for w in words:
             feats["w:" + w] += 1.0
@@ -620,8 +632,8 @@ class Nlu:
         for i in range(STORY_WORDS, len(words) - 1):
             starts = (words[i] in QUESTION_WORDS or words[i] in QUESTION_STARTS - STATING_VERBS
                       or _inverted(words[i], words[i + 1]))
-            if not starts:
-                continue
+            if not starts or words[i] == "wat" and words[i - 1] in A_LITTLE:
+                continue            # "alleen wat stijf": "wat" is "a little" there, not a question
             bare = not set(words[i:]) - BARE_QUESTION   # "is dat verstandig": about the story, no subject of its own
             if bare and not bare_ok:
                 continue
@@ -735,6 +747,7 @@ class Nlu:
         in for how Alexa's statistical model generalises from the "{teken}" samples; where it is unsure,
         the skill's answer is the careful one (EMERGENCY_CONCEPTS lists what counts)."""
         signs = self._signs
+        text = SADDLE_WORDS.sub("kruis", text)           # "tussen mijn benen" is the crotch
         words = [w for w in text.split() if w not in SIGN_FILLERS]
         said = " ".join(words)
         for sign_id, pattern in NEGATED_SIGNS:
@@ -763,7 +776,10 @@ class Nlu:
         words = text.split()
         if len(words) < 2 or _asks(text):
             return None
-        if (words[-1] in CLOSING_WORDS or " ".join(words[-2:]) in CLOSING_WORDS
+        ending = next((n for n in (4, 3, 2, 1) if " ".join(words[-n:]) in CLOSING_WORDS), 0)
+        if ending and len(words) > ending and words[-ending - 1] in ("niet", "nog", "wil", "moet", "mag", "om"):
+            ending = 0                # "ik wil nog niet stoppen", "wanneer moet ik stoppen"
+        if (ending
                 or (words[0] == "stop" and words[1] in ("maar", "ik", "dan", "het", "nu", "hoor"))):
             # "stop maar, ik bel morgen de fysiotherapeut": the goodbye first, then why.
             return Understanding("intent", "AMAZON.StopIntent", {}, confidence=1.0, method="closing")
