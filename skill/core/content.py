@@ -98,6 +98,7 @@ PHRASES: dict[str, frozenset[str]] = {key: frozenset(names) for key, names in {
     "coach_phase_help": (),
     "coach_unknown_routine": (),
     "coach_nothing_to_resume": (),
+    "coach_resume_from_start": (),
     "coach_skipped": ("oefening",),
     "coach_first_exercise": (),
     "coach_easier_next": ("titel",),

@@ -173,10 +173,12 @@ WHAT_WAS_FELT = frozenset({"pijn", "zeer", "trekt", "trekken", "trekkend", "scho
                            "voelde", "scheurde", "pijnlijk", "beurs", "kramp", "geknapt", "gescheurd", "opgelopen",
                            "zeurende", "zeurt", "zeurend", "zeuren", "schieten", "trok", "getrokken", "knapte",
                            "strak", "stekende", "stekend", "gevoelig", "klapte", "verrekte", "verrekken", "pijnlijke",
-                           "scheurtje", "geblesseerd", "blessure", "spierpijn"})
+                           "scheurtje", "geblesseerd", "blessure", "spierpijn", "knappen", "scheuren", "klappen",
+                           "voelen"})
 # A sudden feeling during sport tells a complaint even without naming the place: "ik voelde iets
 # schieten bij het sprinten".
 SUDDEN_FEELING = frozenset({"schoot", "schiet", "schieten", "knap", "knapte", "geknapt", "scheurde", "klapte", "trok",
+                            "knappen", "scheuren", "klappen",
                             "steek", "knak", "verrekt", "getrokken"})
 DURING_SPORT = frozenset({"sprinten", "sprint", "sprintje", "voetballen", "voetbal", "hardlopen", "hardloop", "rennen",
                           "training", "trainen", "wedstrijd", "hockey", "hockeyen", "tennis", "tennissen", "dansen",
@@ -193,6 +195,7 @@ ABOUT_A_ROUTINE = frozenset({"is", "helpt", "werkt", "waarom", "wat", "hoe", "he
                              "hoeveel", "welke", "wanneer"})
 # Commands that, said at the end of a story, are what the listener asks for.
 COMMAND_INTENTS = frozenset({"StartRoutineIntent", "ResumeRoutineIntent", "AMAZON.StartOverIntent"})
+LONG_FOR_A_COMMAND = 7               # words from which a sentence near a command word may tell something else
 LONG_FOR_AN_ANSWER = 8               # words from which a hedge inside a sentence no longer makes it an answer
 SUBJECT_OVER_HEDGE = 0.75            # how close the best other intent must come to the answer's score
 MIN_WORDS_FOR_A_REQUEST = 5          # "nee, alleen een beetje stijf" explains the answer; longer may ask something
@@ -559,8 +562,12 @@ class Nlu:
 
     def _classify(self, text: str) -> Understanding:
         result = self._classify_whole(text)
+        long = len(text.split()) >= LONG_FOR_A_COMMAND
         if result.method in ("similar", "fallback") and (result.intent == FALLBACK or not (
-                result.intent.startswith("AMAZON.") or result.intent in NOT_A_QUESTION | COMMAND_INTENTS)):
+                result.intent.startswith("AMAZON.") and not (long and result.intent not in ANSWER_INTENTS)
+                or result.intent in NOT_A_QUESTION | COMMAND_INTENTS)):
+            # a long sentence near a command ("ik ben vorige week uitgegleden en nu doet ... zeer" is
+            # near "vorige") may still tell a complaint
             told = self._complaint_statement(text)
             if told is not None:
                 return told
@@ -894,8 +901,9 @@ class Nlu:
         """A short utterance that fits no intent but names a value ("plotseling bij het tillen", "een stuk
         of acht"): the intent that accepts that value on its own ("{keuze}", "{getal}") gets it."""
         spotted = self._last_found
-        if not spotted or len(self._last_text.split()) > MAX_WORDS_FOR_VALUE_ALONE:
-            return None
+        if (not spotted or len(self._last_text.split()) > MAX_WORDS_FOR_VALUE_ALONE
+                or self._last_text.split()[0] in ("wie", "wat", "waar", "welke", "waarom")):
+            return None            # "wie heeft er gisteren gewonnen": a question of its own, not an answer
         best = None
         for sample in self.samples:
             if sample.literal_tokens or len(sample.slots) != 1 or sample.slots[0] not in spotted:
@@ -988,6 +996,10 @@ class Nlu:
                     found[name] = (hit[0], hit[1], type_name)
                     variant = re.sub(rf"\b{re.escape(hit[0])}\b", "{" + name + "}", variant, count=1)
             elif type_name == "AMAZON.NUMBER":
+                named = _named_number(text, name)       # "fase twee, onderdeel drie": each its own number
+                if named is not None:
+                    found[name] = (named, None, type_name)
+                    continue
                 if number_span is None:
                     number_span = self._find_number(variant)
                     if number_span:
@@ -1020,8 +1032,12 @@ class Nlu:
             return Understanding("intent", FALLBACK, self._empty_slots(FALLBACK),
                                  confidence=round(top_score, 3), method="fallback")
         slots = self._empty_slots(top)
+        words = text.split()
+        numbered = {w for i, w in enumerate(words) if w in slots and found.get(w, ("",))[0] in
+                    (words[i + 1] if i + 1 < len(words) else "", ORDINALS.get(words[i - 1]) if i else "")}
         for name, fill in slots.items():
-            if name in found:
+            if name in found and not (numbered and name not in numbered and found[name][2] == "AMAZON.NUMBER"):
+                # "fase twee" fills the phase, not every number slot the intent has
                 spoken, value, type_name = found[name]
                 fill.value = spoken
                 if type_name == "AMAZON.NUMBER":
@@ -1053,6 +1069,20 @@ class Nlu:
                 if span not in {"een", "de", "het"} and parse_number(span) is not None:
                     return span
         return None
+
+
+def _named_number(text: str, name: str) -> str | None:
+    """The number said right after a slot's own name ("fase twee", "onderdeel 3") or as an ordinal
+    right before it ("de tweede fase"), else None."""
+    words = text.split()
+    for i, word in enumerate(words):
+        if word != name:
+            continue
+        if i + 1 < len(words) and parse_number(words[i + 1]) is not None and words[i + 1] not in ("een", "de"):
+            return words[i + 1]
+        if i and words[i - 1] in ORDINALS:
+            return ORDINALS[words[i - 1]]
+    return None
 
 
 def _inverted(verb: str, after: str) -> bool:

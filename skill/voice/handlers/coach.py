@@ -437,8 +437,15 @@ class ResumeRoutineHandler(_CoachHandler):
         if response is not None:
             return response
         phrase = self.content.phrases
+        routine, _ = pick_routine(handler_input, self.content)
+        if routine is not None and routine.kind == "rehab":
+            return start_named(handler_input, self.content, routine)     # "ga verder met fase twee"
         if wanted == "rehab":
             return ask(handler_input, Speech().say(phrase("coach_rehab_not_kept")), phrase("coach_which_phase_reprompt"))
+        if routine is not None and wanted is not None:
+            # "ga door met de warming-up" with no place kept (another device, or it was finished):
+            # the routine named, from the start, rather than a question.
+            return start_routine(handler_input, self.content, routine, Speech().say(phrase("coach_resume_from_start")))
         if memory.failed_in_session(handler_input):
             return ask(handler_input, Speech().say(phrase("memory_unavailable"), phrase("coach_nothing_to_resume")),
                        phrase("coach_nothing_to_resume"))
