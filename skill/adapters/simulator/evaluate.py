@@ -106,9 +106,17 @@ def topic_intents() -> dict[str, str]:
     return {topic.id: topic.intent for topic in production_content().topics.values()}
 
 
+def rehab_phases() -> dict[str, str]:
+    """Phase number -> the rehab routine's id ("2" -> "rehab_2"), from the loaded content."""
+    from skill.adapters.snapshot import production_content
+    coach = production_content().coach
+    return {str(n): coach.rehab_phase(n).id for n in range(1, 10) if coach.rehab_phase(n) is not None}
+
+
 def evaluate(examples: list[Example], nlu: Nlu | None = None) -> Report:
     nlu = nlu or default_nlu()
     by_topic = topic_intents()
+    phases = rehab_phases()
     by_intent = {intent: topic for topic, intent in by_topic.items()}
     results = []
     for example in examples:
@@ -124,6 +132,8 @@ def evaluate(examples: list[Example], nlu: Nlu | None = None) -> Report:
             intent = by_topic[slots["onderwerp"]]
         elif intent in by_intent:
             slots.setdefault("onderwerp", by_intent[intent])
+        if slots.get("routine") in (None, "rehab") and slots.get("fase") in phases:
+            slots["routine"] = phases[slots["fase"]]    # "revalidatie fase twee" starts the routine rehab_2
         wanted = example
         if example.intent == "TopicIntent" and example.slots.get("onderwerp") in by_topic:
             wanted = Example(example.text, by_topic[example.slots["onderwerp"]], example.slots)

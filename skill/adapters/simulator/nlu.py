@@ -116,6 +116,10 @@ CLOSING_WORDS = frozenset({"doei", "dooei", "tot ziens", "stop", "stop maar", "h
                            "ik hou ermee op", "ik hou op", "klaar ermee", "stop ermee", "we stoppen ermee",
                            "je mag stoppen", "u mag stoppen", "mag je stoppen", "ik wil stoppen", "ik ga ophangen",
                            "stopt u ermee", "daar stoppen we mee", "doeg", "tot later", "tot de volgende keer"})
+# Saying one stops, anywhere in a sentence that asks nothing.
+STOPPING_NOW = ("ik stop ermee", "ik stop er mee", "ik stop nu", "ik ga stoppen", "ik hou ermee op",
+                "ik hou er mee op", "we stoppen ermee", "we stoppen er mee", "ik stop er maar mee",
+                "ik ga ophangen", "ik moet weg", "ik moet ophangen")
 # Thanks and "that was it" at the end close too ("nee dank u wel, dat was het", "stop, dankjewel"),
 # unless the sentence began with a yes ("ja graag, dank je" accepts what was offered).
 THANKS_ENDINGS = ("dank je", "dank je wel", "dank u", "dank u wel", "dankjewel", "dankuwel", "bedankt", "dank",
@@ -174,7 +178,8 @@ WHAT_WAS_FELT = frozenset({"pijn", "zeer", "trekt", "trekken", "trekkend", "scho
                            "zeurende", "zeurt", "zeurend", "zeuren", "schieten", "trok", "getrokken", "knapte",
                            "strak", "stekende", "stekend", "gevoelig", "klapte", "verrekte", "verrekken", "pijnlijke",
                            "scheurtje", "geblesseerd", "blessure", "spierpijn", "knappen", "scheuren", "klappen",
-                           "voelen"})
+                           "voelen", "tintelt", "tintelen", "tinteling", "tintelingen", "straalt", "uitstraalt",
+                           "doof", "slaapt"})
 # A sudden feeling during sport tells a complaint even without naming the place: "ik voelde iets
 # schieten bij het sprinten".
 SUDDEN_FEELING = frozenset({"schoot", "schiet", "schieten", "knap", "knapte", "geknapt", "scheurde", "klapte", "trok",
@@ -195,6 +200,8 @@ ABOUT_A_ROUTINE = frozenset({"is", "helpt", "werkt", "waarom", "wat", "hoe", "he
                              "hoeveel", "welke", "wanneer"})
 # Commands that, said at the end of a story, are what the listener asks for.
 COMMAND_INTENTS = frozenset({"StartRoutineIntent", "ResumeRoutineIntent", "AMAZON.StartOverIntent"})
+BECAUSE = frozenset({"want", "omdat", "aangezien", "hoewel", "alhoewel"})
+MIN_WORDS_BEFORE_BECAUSE = 3
 LONG_FOR_A_COMMAND = 7               # words from which a sentence near a command word may tell something else
 LONG_FOR_AN_ANSWER = 8               # words from which a hedge inside a sentence no longer makes it an answer
 SUBJECT_OVER_HEDGE = 0.75            # how close the best other intent must come to the answer's score
@@ -486,7 +493,7 @@ class Nlu:
         """Maps unknown words to the nearest vocabulary word: 'hamstrig' -> 'hamstring'."""
         out = []
         for token in text.split():
-            if token in self._vocab_set or len(token) < 5 or token.isdigit():
+            if token in self._vocab_set or len(token) < 5 or token.isdigit() or parse_number(token) is not None:
                 out.append(token)
                 continue
             best = process.extractOne(token, self.vocabulary, scorer=fuzz.ratio, score_cutoff=84)
@@ -585,6 +592,15 @@ class Nlu:
             if asked is not None and (result.intent in ("StartTriageIntent", FALLBACK)
                                       or asked.confidence > result.confidence and result.confidence < UNSURE):
                 return asked
+        if result.method in ("similar", "fallback"):
+            # "en hoe komt zoiets eigenlijk, want ik doe toch niks geks": the question, then why it is asked
+            words = text.split()
+            cut = next((i for i, w in enumerate(words) if w in BECAUSE and i >= MIN_WORDS_BEFORE_BECAUSE), None)
+            if cut is not None and (QUESTION_WORDS & set(words[:cut]) or words[0] in QUESTION_STARTS):
+                head = self._classify_whole(" ".join(words[:cut]))
+                if (head.intent != FALLBACK and not head.intent.startswith("AMAZON.") and head.intent not in NOT_A_QUESTION
+                        and (result.intent == FALLBACK or head.confidence > result.confidence)):
+                    return head
         return result
 
     def _complaint_statement(self, text: str) -> Understanding | None:
@@ -618,9 +634,12 @@ class Nlu:
         wished = bool(WANTING & said) and not (ASKING_ABOUT & said or QUESTION_WORDS & said)
         short = not said - set(hit[0].split()) - ROUTINE_ONLY_WITH             # "snel de warming-up graag"
         for_me = any(pair in FOR_ME for pair in zip(words, words[1:]))
-        if not (ROUTINE_VERBS & said or wished or short or for_me) or words[0] in ABOUT_A_ROUTINE:
-            return None
         at = len(text[:text.find(hit[0])].split())
+        # "een cooling-down na het fietsen": the routine first, then when or why, and nothing asked about it
+        leading = (not set(words[:at]) - ROUTINE_ONLY_WITH - {"voor", "om"}
+                   and not (ABOUT_A_ROUTINE | ASKING_ABOUT | QUESTION_STARTS | NEGATIONS) & said)
+        if not (ROUTINE_VERBS & said or wished or short or for_me or leading) or words[0] in ABOUT_A_ROUTINE:
+            return None
         if NEGATIONS & set(words[max(0, at - NEGATION_WINDOW):at]):
             return None
         asked = self._with_slot("StartRoutineIntent", hit[0], hit[1], "routine asked for")
@@ -660,8 +679,8 @@ class Nlu:
 
     def _classify_whole(self, text: str) -> Understanding:
         exact = self._exact(text) or self._exact(self.correct(text))
-        if exact and exact.intent == OUT_OF_SCOPE_INTENT and not _resolved_any(exact):
-            exact = None           # "mijn dochter heeft {buiten}" around no body part, medicine or tape
+        if exact and exact.intent in (OUT_OF_SCOPE_INTENT, EMERGENCY_INTENT, "StartRoutineIntent") and not _resolved_any(exact):
+            exact = None           # "mijn dochter heeft {buiten}", "ik heb {teken}" around no sign: not matched
         if exact is None or exact.intent not in COMMAND_INTENTS:
             command = self._command_at_end(text)
             if command is not None:
@@ -780,12 +799,19 @@ class Nlu:
     def _closing(self, text: str) -> Understanding | None:
         """"nee dat was het doei", "oke dan bel ik de huisarts wel stop": a goodbye at the end of a
         sentence ends the session, as the model's StopIntent samples "doei" and "tot ziens" mean."""
+        for opening in ("weet je wat", "weet u wat", "weet jij wat"):
+            if text.startswith(opening + " "):
+                text = text[len(opening) + 1:]        # "weet u wat, ik stop ermee": no question
         words = text.split()
         if len(words) < 2 or _asks(text):
             return None
         ending = next((n for n in (4, 3, 2, 1) if " ".join(words[-n:]) in CLOSING_WORDS), 0)
-        if ending and len(words) > ending and words[-ending - 1] in ("niet", "nog", "wil", "moet", "mag", "om"):
-            ending = 0                # "ik wil nog niet stoppen", "wanneer moet ik stoppen"
+        if (ending and len(words) > ending and words[-ending] == "stoppen"
+                and words[-ending - 1] in ("niet", "nog", "wil", "moet", "mag", "om")):
+            ending = 0                # "ik wil nog niet stoppen", "wanneer moet ik stoppen"; not "niet, stop maar"
+        said = " ".join(words)
+        if not ending and any(f" {phrase} " in f" {said} " for phrase in STOPPING_NOW) and not _asks(text):
+            ending = 1                # "weet u wat, ik stop er even mee, mijn kleinzoon staat voor de deur"
         if (ending
                 or (words[0] == "stop" and words[1] in ("maar", "ik", "dan", "het", "nu", "hoor"))):
             # "stop maar, ik bel morgen de fysiotherapeut": the goodbye first, then why.
@@ -1078,7 +1104,7 @@ def _named_number(text: str, name: str) -> str | None:
     for i, word in enumerate(words):
         if word != name:
             continue
-        if i + 1 < len(words) and parse_number(words[i + 1]) is not None and words[i + 1] not in ("een", "de"):
+        if i + 1 < len(words) and parse_number(words[i + 1]) is not None:
             return words[i + 1]
         if i and words[i - 1] in ORDINALS:
             return ORDINALS[words[i - 1]]
