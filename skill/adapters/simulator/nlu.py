@@ -115,7 +115,8 @@ CLOSING_WORDS = frozenset({"doei", "dooei", "tot ziens", "stop", "stop maar", "h
                            "hou maar op", "houd maar op", "hou op", "stoppen maar", "we stoppen", "laten we stoppen",
                            "ik hou ermee op", "ik hou op", "klaar ermee", "stop ermee", "we stoppen ermee",
                            "je mag stoppen", "u mag stoppen", "mag je stoppen", "ik wil stoppen", "ik ga ophangen",
-                           "stopt u ermee", "daar stoppen we mee", "doeg", "tot later", "tot de volgende keer"})
+                           "stopt u ermee", "daar stoppen we mee", "doeg", "tot later", "tot de volgende keer",
+                           "stop ik", "dan stop ik", "stop ik ermee", "dan stop ik ermee"})
 # Saying one stops, anywhere in a sentence that asks nothing.
 STOPPING_NOW = ("ik stop ermee", "ik stop er mee", "ik stop nu", "ik ga stoppen", "ik hou ermee op",
                 "ik hou er mee op", "we stoppen ermee", "we stoppen er mee", "ik stop er maar mee",
@@ -146,7 +147,7 @@ OUTSIDE_BODY_SPANS = frozenset({
     "mijn bovenrug", "haar rug", "zijn rug", "rugpijn", "lage rugpijn", "hernia", "nekpijn", "tennisarm",
     "tenniselleboog", "golfarm", "liesblessure", "liespijn", "haar lies", "zijn lies", "mijn buik", "buikpijn",
     "mijn tenen", "mijn hand", "mijn vingers", "voorkant van haar bovenbeen", "voorkant van zijn bovenbeen",
-    "mijn bovenarm", "verzwikte enkel", "kniepijn", "pijn in mijn knie"})
+    "mijn bovenarm", "verzwikte enkel", "kniepijn", "pijn in mijn knie", "voetzool", "mijn voetzool", "mijn voetzolen"})
 # How a spoken question starts when it has no question word: "mag ik", "kan ik", "is het", "helpt ...".
 QUESTION_STARTS = frozenset({"mag", "kan", "moet", "mogen", "kunnen", "moeten", "zal", "zou", "is", "helpt", "werkt",
                              "heeft", "hebben", "ben"})
@@ -163,6 +164,7 @@ BARE_QUESTION = QUESTION_WORDS | QUESTION_STARTS | SUBJECTS | frozenset({
     "dat", "dit", "er", "nou", "dan", "wel", "nog", "toch", "verstandig", "slim", "goed", "erg", "normaal", "kan",
     "mag", "moet", "zijn", "komt", "gebeurt", "doen", "me", "mij", "daarmee", "daar", "aan", "mee", "van", "zo"})
 BARE_QUESTION_AT_END = 0.55         # "..., hoe komt dat": only a question that is nearly a sample by itself
+CLEAR_QUESTION = 0.9                 # a question at the end that is a sample itself ("..., hoe ontstaat dat")
 UNSURE = 0.4                         # below this, a whole sentence's nearest intent yields to its clear last question
 # A complaint told in a sentence: where (the back of the thigh) and what was felt.
 MIN_WORDS_FOR_A_STORY = 5
@@ -187,7 +189,8 @@ SUDDEN_FEELING = frozenset({"schoot", "schiet", "schieten", "knap", "knapte", "g
                             "steek", "knak", "verrekt", "getrokken"})
 DURING_SPORT = frozenset({"sprinten", "sprint", "sprintje", "voetballen", "voetbal", "hardlopen", "hardloop", "rennen",
                           "training", "trainen", "wedstrijd", "hockey", "hockeyen", "tennis", "tennissen", "dansen",
-                          "les", "sporten", "schieten", "springen", "uitvallen", "lopen", "atletiek", "korfbal"})
+                          "les", "sporten", "schieten", "springen", "uitvallen", "lopen", "atletiek", "korfbal",
+                          "liep", "rende", "rennend", "sprintte", "bukte", "bukken", "tillen", "tilde", "trapte"})
 ROUTINE_VERBS = frozenset({"doe", "doen", "start", "starten", "begin", "beginnen", "leid", "begeleid", "oefenen",
                            "helpen", "help", "leiden", "begeleiden"})
 FOR_ME = frozenset({("voor", "mij"), ("voor", "me"), ("met", "me"), ("met", "mij"), ("heeft", "u"), ("heb", "je"),
@@ -200,6 +203,7 @@ ABOUT_A_ROUTINE = frozenset({"is", "helpt", "werkt", "waarom", "wat", "hoe", "he
                              "hoeveel", "welke", "wanneer"})
 # Commands that, said at the end of a story, are what the listener asks for.
 COMMAND_INTENTS = frozenset({"StartRoutineIntent", "ResumeRoutineIntent", "AMAZON.StartOverIntent"})
+ASKING_ONLY_AS_COMMAND = frozenset({"ReturnToSportCheckIntent"})
 BECAUSE = frozenset({"want", "omdat", "aangezien", "hoewel", "alhoewel"})
 MIN_WORDS_BEFORE_BECAUSE = 3
 LONG_FOR_A_COMMAND = 7               # words from which a sentence near a command word may tell something else
@@ -590,8 +594,16 @@ class Nlu:
                 and len(text.split()) >= MIN_WORDS_FOR_STORY_AND_QUESTION):
             asked = self._question_at_end(text, bare_ok=result.intent in ("StartTriageIntent", FALLBACK))
             if asked is not None and (result.intent in ("StartTriageIntent", FALLBACK)
-                                      or asked.confidence > result.confidence and result.confidence < UNSURE):
+                                      or asked.confidence > result.confidence and result.confidence < UNSURE
+                                      or asked.confidence >= CLEAR_QUESTION and result.method == "similar"):
                 return asked
+        if (result.intent in ASKING_ONLY_AS_COMMAND and result.method == "similar"
+                and text.split()[0] in QUESTION_WORDS):
+            # "hoe weet ik of ik weer veilig kan voetballen" asks how one knows (the topic); the check is
+            # asked for as a command ("check of ik weer mag voetballen")
+            other = self._similar(self.correct(text), exclude=ASKING_ONLY_AS_COMMAND)
+            if other.intent != FALLBACK:
+                return other
         if result.method in ("similar", "fallback"):
             # "en hoe komt zoiets eigenlijk, want ik doe toch niks geks": the question, then why it is asked
             words = text.split()
