@@ -82,7 +82,7 @@ def render(content: Content, played: dict[str, list["Case"]]) -> str:
     for sign in protocol.emergency_signs.values():
         cases = played.get(f"sign:{sign.id}", [])
         lines.append(f"| {sign.id} | {_cell(sign.advice or protocol.advice['emergency'])} | {_cell(sign.why)}"
-                     f"{' (' + str(len(cases)) + ' vignetten)' if cases else ''} |")
+                     f"{' (' + str(len(cases)) + (' vignet)' if len(cases) == 1 else ' vignetten)') if cases else ''} |")
     lines += ["", "## Klachten die iemand vooraf vertelt", "",
               "Deze antwoorden vult de skill alvast in; de vraag wordt dan niet meer gesteld.", "",
               "| klacht | ingevulde antwoorden |", "|---|---|"]
