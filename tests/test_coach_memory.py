@@ -297,7 +297,7 @@ def test_wis_mijn_gegevens_deletes_the_record(store, sim_for):
     assert "gewist" in turn.speech
     assert store.get_attributes(sim.request_envelope()) == {}
     turn = sim.say("ga verder met de warming-up")
-    assert "Ik weet niet meer waar je was" in turn.speech and "We gaan verder met" not in turn.speech
+    assert "We beginnen weer bij het begin" in turn.speech and "We gaan verder met" not in turn.speech
 
 
 # ---------------------------------------------------------------- when the store fails

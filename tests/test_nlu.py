@@ -118,3 +118,20 @@ def test_built_only_from_the_model_a_new_sample_is_understood_at_once():
         {"name": "WeatherIntent", "samples": ["wat voor weer wordt het"]},
         {"name": "AMAZON.FallbackIntent", "samples": []}]}}}
     assert Nlu(model).understand("wat voor weer wordt het").intent == "WeatherIntent"
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("start revalidatie fase twee", {"routine": "rehab_2"}),
+    ("start revalidatie fase twee", {"routine": "rehab", "fase": "2"}),
+    ("ik wil de tweede fase doen", {"routine": "rehab_2"}),
+])
+def test_nlu_eval_counts_a_rehab_phase_as_that_routine_either_way_it_is_written(nlu, text, expected):
+    from skill.adapters.simulator.evaluate import Example
+    report = evaluate([Example(text, "StartRoutineIntent", expected)], nlu)
+    assert report.results[0].slots_ok, report.results[0].slots
+
+
+def test_nlu_eval_still_tells_another_phase_apart(nlu):
+    from skill.adapters.simulator.evaluate import Example
+    report = evaluate([Example("start revalidatie fase twee", "StartRoutineIntent", {"routine": "rehab_3"})], nlu)
+    assert not report.results[0].slots_ok

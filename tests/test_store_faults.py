@@ -225,4 +225,5 @@ def test_corrupted_sqlite_row(content, nlu, tmp_path):
     assert store.raw()[sim.user_id] == {"disclaimer_heard": True}
     turn = sim.say("ga verder met de warming-up")
     _sensible(turn)
-    assert "we beginnen bij het begin" in turn.speech and "We gaan verder met" not in turn.speech
+    assert "We beginnen weer bij het begin" in turn.speech and "We gaan verder met" not in turn.speech
+    assert "Ik weet niet meer waar je was" not in turn.speech     # said once, at the launch

@@ -67,8 +67,13 @@ PHASE_WORDS = {"eerste": 1, "een": 1, "één": 1, "1": 1, "tweede": 2, "twee": 2
 
 def phase_in_words(handler_input: HandlerInput, name: str) -> int | None:
     """The phase named inside a custom slot's spoken words ("de tweede fase van de revalidatie"),
-    for when Alexa resolved the routine but left the number slot empty. Only next to "fase"."""
-    words = (spoken_value(handler_input, name) or "").lower().split()
+    for when Alexa resolved the routine but left the number slot empty."""
+    return phase_named(spoken_value(handler_input, name))
+
+
+def phase_named(spoken: str | None) -> int | None:
+    """The phase in "de tweede fase", "fase drie", "fase 2"; only a word next to "fase" counts."""
+    words = (spoken or "").lower().split()
     for i, word in enumerate(words):
         if word == "fase":
             for near in words[max(0, i - 1):i] + words[i + 1:i + 2]:

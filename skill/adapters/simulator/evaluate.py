@@ -15,6 +15,7 @@ from typing import IO
 import yaml
 
 from skill.adapters.simulator.nlu import Nlu, default_nlu
+from skill.voice.slots import phase_named
 
 
 @dataclass
@@ -113,6 +114,14 @@ def rehab_phases() -> dict[str, str]:
     return {str(n): coach.rehab_phase(n).id for n in range(1, 10) if coach.rehab_phase(n) is not None}
 
 
+def _one_routine(slots: dict[str, str], phases: dict[str, str]) -> dict[str, str]:
+    """"revalidatie fase twee" (routine rehab, fase 2) starts the routine rehab_2: counted as that
+    routine on either side of the comparison, whichever way it was written."""
+    if slots.get("routine") in (None, "rehab") and str(slots.get("fase")) in phases:
+        slots["routine"] = phases[str(slots.pop("fase"))]
+    return slots
+
+
 def evaluate(examples: list[Example], nlu: Nlu | None = None) -> Report:
     nlu = nlu or default_nlu()
     by_topic = topic_intents()
@@ -132,9 +141,15 @@ def evaluate(examples: list[Example], nlu: Nlu | None = None) -> Report:
             intent = by_topic[slots["onderwerp"]]
         elif intent in by_intent:
             slots.setdefault("onderwerp", by_intent[intent])
-        if slots.get("routine") in (None, "rehab") and slots.get("fase") in phases:
-            slots["routine"] = phases[slots["fase"]]    # "revalidatie fase twee" starts the routine rehab_2
+        spoken = understanding.slots.get("routine")
+        if slots.get("routine") == "rehab" and "fase" not in slots and spoken is not None:
+            phase = phase_named(spoken.value)       # "de tweede fase", read as the handler reads it
+            if phase is not None:
+                slots["fase"] = str(phase)
+        slots = _one_routine(slots, phases)
         wanted = example
+        if example.slots:
+            wanted = Example(example.text, example.intent, _one_routine(dict(example.slots), phases))
         if example.intent == "TopicIntent" and example.slots.get("onderwerp") in by_topic:
             wanted = Example(example.text, by_topic[example.slots["onderwerp"]], example.slots)
         results.append(Result(wanted, intent, slots))

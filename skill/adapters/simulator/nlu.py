@@ -94,7 +94,7 @@ EMERGENCY_CONCEPTS = (
                                                                         "schaamlippen", "balzak", "billen", "bil"})), True),
     ("saddle", (frozenset({"voel", "voelt", "gevoel", "voelen"}), frozenset({"niks", "niets", "geen", "weg", "kwijt"}),
                 frozenset({"kruis", "schaamstreek", "zitvlak", "anus", "billen", "bil", "balzak",
-                           "schaamlippen", "onderkant"})), False),
+                           "schaamlippen"})), False),
     ("bladder", (frozenset({"urine", "plas"}), frozenset({"lopen", "gelekt", "lekt", "lekken", "geplast"})), False),
     ("bladder", (frozenset({"plassen", "plas", "urine", "ontlasting", "poepen", "blaas"}),
                  frozenset({"niet", "geen", "ophouden", "verlies", "kwijt", "nauwelijks"})), False),
@@ -118,9 +118,11 @@ CLOSING_WORDS = frozenset({"doei", "dooei", "tot ziens", "stop", "stop maar", "h
                            "stopt u ermee", "daar stoppen we mee", "doeg", "tot later", "tot de volgende keer",
                            "stop ik", "dan stop ik", "stop ik ermee", "dan stop ik ermee"})
 # Saying one stops, anywhere in a sentence that asks nothing.
-STOPPING_NOW = ("ik stop ermee", "ik stop er mee", "ik stop nu", "ik ga stoppen", "ik hou ermee op",
-                "ik hou er mee op", "we stoppen ermee", "we stoppen er mee", "ik stop er maar mee",
-                "ik ga ophangen", "ik moet weg", "ik moet ophangen")
+STOPPING_NOW = ("ik stop ermee", "ik stop er mee", "ik hou ermee op", "ik hou er mee op", "we stoppen ermee",
+                "we stoppen er mee", "ik stop er maar mee", "ik ga ophangen", "ik moet weg", "ik moet ophangen")
+# Words before "stoppen" that make it no goodbye: "je hoeft nog niet te stoppen", "ik wil er niet mee stoppen".
+NOT_STOPPING_NOW = frozenset({"niet", "geen", "nog", "hoef", "hoeft", "hoeven", "zin", "wanneer", "moet", "moeten",
+                              "mag", "mogen", "wil", "om", "te", "mee", "als", "of"})
 # Thanks and "that was it" at the end close too ("nee dank u wel, dat was het", "stop, dankjewel"),
 # unless the sentence began with a yes ("ja graag, dank je" accepts what was offered).
 THANKS_ENDINGS = ("dank je", "dank je wel", "dank u", "dank u wel", "dankjewel", "dankuwel", "bedankt", "dank",
@@ -128,7 +130,8 @@ THANKS_ENDINGS = ("dank je", "dank je wel", "dank u", "dank u wel", "dankjewel",
                   "dat is wel genoeg", "dat was het wel", "ik weet genoeg", "dan weet ik genoeg", "dat is het wel")
 THANKS = frozenset({"dank", "bedankt", "dankjewel", "dankuwel"})
 TRAILING_GOODBYE = frozenset({"hoor", "dag", "doei", "groetjes"})
-NOTHING_MORE = ("verder niets", "verder niks", "niets meer", "niks meer", "verder niet")   # closes with thanks said
+NOTHING_MORE = ("verder niets", "verder niks", "niets meer", "niks meer", "verder niet", "meer wil ik niet weten",
+                "meer hoef ik niet te weten", "ik wil niks meer weten", "ik wil niets meer weten")   # closes with thanks said
 YES_FIRST = frozenset({"ja", "jawel", "jazeker", "zeker", "graag", "natuurlijk", "absoluut", "klopt"})
 HAMSTRING_WORDS = frozenset({"hamstring", "hamstrings", "bovenbeen", "dij", "dijbeen", "zitbot",
                              "hammie", "hammies", "achterkant"})
@@ -189,7 +192,7 @@ SUDDEN_FEELING = frozenset({"schoot", "schiet", "schieten", "knap", "knapte", "g
                             "steek", "knak", "verrekt", "getrokken"})
 DURING_SPORT = frozenset({"sprinten", "sprint", "sprintje", "voetballen", "voetbal", "hardlopen", "hardloop", "rennen",
                           "training", "trainen", "wedstrijd", "hockey", "hockeyen", "tennis", "tennissen", "dansen",
-                          "les", "sporten", "schieten", "springen", "uitvallen", "lopen", "atletiek", "korfbal",
+                          "sporten", "schieten", "springen", "uitvallen", "lopen", "atletiek", "korfbal",
                           "liep", "rende", "rennend", "sprintte", "bukte", "bukken", "tillen", "tilde", "trapte"})
 ROUTINE_VERBS = frozenset({"doe", "doen", "start", "starten", "begin", "beginnen", "leid", "begeleid", "oefenen",
                            "helpen", "help", "leiden", "begeleiden"})
@@ -203,6 +206,7 @@ ABOUT_A_ROUTINE = frozenset({"is", "helpt", "werkt", "waarom", "wat", "hoe", "he
                              "hoeveel", "welke", "wanneer"})
 # Commands that, said at the end of a story, are what the listener asks for.
 COMMAND_INTENTS = frozenset({"StartRoutineIntent", "ResumeRoutineIntent", "AMAZON.StartOverIntent"})
+STRONG_ENOUGH = 0.5                  # how well a sentence must fit once the intent it was nearest is ruled out
 ASKING_ONLY_AS_COMMAND = frozenset({"ReturnToSportCheckIntent"})
 BECAUSE = frozenset({"want", "omdat", "aangezien", "hoewel", "alhoewel"})
 MIN_WORDS_BEFORE_BECAUSE = 3
@@ -214,6 +218,7 @@ REQUEST_AFTER_ANSWER = 0.3           # how clearly the rest must fit another int
 # What may follow "ja" or "nee" as its explanation rather than as a request of its own: "ja, al twee weken".
 EXPLANATIONS = frozenset({"DurationAnswerIntent", "NumberAnswerIntent", "ChoiceAnswerIntent", "DontKnowIntent"})
 
+NOT_NUMB = frozenset({"pijn", "trekkende", "trekkend", "last", "zeer", "goed", "beter", "stijf", "stijfheid"})
 SADDLE_WORDS = re.compile(r"\btussen (?:mijn|m'n|mn|haar|zijn|de|je) (?:benen|billen)\b")
 # A parent asks for a child as a listener asks for themself: compared as the first person.
 SPEAKER = {"hij": "ik", "ze": "ik", "zij": "ik", "haar": "mijn", "hem": "me", "mn": "mijn"}
@@ -597,6 +602,12 @@ class Nlu:
                                       or asked.confidence > result.confidence and result.confidence < UNSURE
                                       or asked.confidence >= CLEAR_QUESTION and result.method == "similar"):
                 return asked
+        if (result.intent in ("AMAZON.StopIntent", "AMAZON.CancelIntent") and result.method == "similar"
+                and {"niet", "geen"} & set(text.split()) and not THANKS & set(text.split())):
+            # "ik wil er niet mee stoppen", "ik hoef niet te stoppen": stopping denied is no goodbye
+            other = self._similar(self.correct(text), exclude=frozenset({"AMAZON.StopIntent", "AMAZON.CancelIntent"}))
+            return other if other.intent not in ANSWER_INTENTS and other.confidence >= STRONG_ENOUGH else Understanding(
+                "intent", FALLBACK, self._empty_slots(FALLBACK), confidence=other.confidence, method="fallback")
         if (result.intent in ASKING_ONLY_AS_COMMAND and result.method == "similar"
                 and text.split()[0] in QUESTION_WORDS):
             # "hoe weet ik of ik weer veilig kan voetballen" asks how one knows (the topic); the check is
@@ -608,6 +619,9 @@ class Nlu:
             # "en hoe komt zoiets eigenlijk, want ik doe toch niks geks": the question, then why it is asked
             words = text.split()
             cut = next((i for i, w in enumerate(words) if w in BECAUSE and i >= MIN_WORDS_BEFORE_BECAUSE), None)
+            told = self._complaint(" ".join(words[cut + 1:])) if cut is not None else None
+            if told is not None and told.slots and next(iter(told.slots.values())).id not in STORY_WITHOUT_SIGNS:
+                return told           # "mag ik nog sporten, want mijn kuit is dik, rood en warm": the sign first
             if cut is not None and (QUESTION_WORDS & set(words[:cut]) or words[0] in QUESTION_STARTS):
                 head = self._classify_whole(" ".join(words[:cut]))
                 if (head.intent != FALLBACK and not head.intent.startswith("AMAZON.") and head.intent not in NOT_A_QUESTION
@@ -691,7 +705,7 @@ class Nlu:
 
     def _classify_whole(self, text: str) -> Understanding:
         exact = self._exact(text) or self._exact(self.correct(text))
-        if exact and exact.intent in (OUT_OF_SCOPE_INTENT, EMERGENCY_INTENT, "StartRoutineIntent") and not _resolved_any(exact):
+        if exact and exact.intent in (OUT_OF_SCOPE_INTENT, EMERGENCY_INTENT, "StartRoutineIntent") and _unmatched(exact):
             exact = None           # "mijn dochter heeft {buiten}", "ik heb {teken}" around no sign: not matched
         if exact is None or exact.intent not in COMMAND_INTENTS:
             command = self._command_at_end(text)
@@ -804,6 +818,8 @@ class Nlu:
             else:
                 if deniable and any(_denied(words, i, i + 1) for i in positions):
                     continue
+                if sign_id == "saddle" and NOT_NUMB & set(words):
+                    continue          # "de pijn in mijn billen is weg": pain gone, not feeling gone
                 spoken = " ".join(words[min(positions):max(positions) + 1])
                 return self._with_slot(EMERGENCY_INTENT, spoken, signs[sign_id], "emergency words", 0.9)
         return None
@@ -817,12 +833,13 @@ class Nlu:
         words = text.split()
         if len(words) < 2 or _asks(text):
             return None
-        ending = next((n for n in (4, 3, 2, 1) if " ".join(words[-n:]) in CLOSING_WORDS), 0)
-        if (ending and len(words) > ending and words[-ending] == "stoppen"
-                and words[-ending - 1] in ("niet", "nog", "wil", "moet", "mag", "om")):
-            ending = 0                # "ik wil nog niet stoppen", "wanneer moet ik stoppen"; not "niet, stop maar"
+        ending = next((n for n in (4, 3, 2, 1) if n <= len(words) and " ".join(words[-n:]) in CLOSING_WORDS), 0)
+        if (ending and "stoppen" in words[-ending:]
+                and NOT_STOPPING_NOW & set(words[max(0, len(words) - ending - NEGATION_WINDOW - 1):len(words) - ending])):
+            ending = 0                # "ik wil nog niet stoppen", "je hoeft niet te stoppen"; not "niet, stop maar"
         said = " ".join(words)
-        if not ending and any(f" {phrase} " in f" {said} " for phrase in STOPPING_NOW) and not _asks(text):
+        if (not ending and any(f" {phrase} " in f" {said} " for phrase in STOPPING_NOW) and not _asks(text)
+                and self._complaint(text) is None and not (WHAT_WAS_FELT | SIGN_WORDS) & set(words)):
             ending = 1                # "weet u wat, ik stop er even mee, mijn kleinzoon staat voor de deur"
         if (ending
                 or (words[0] == "stop" and words[1] in ("maar", "ik", "dan", "het", "nu", "hoor"))):
@@ -1154,6 +1171,13 @@ def _denied(words: list[str], start: int, end: int) -> bool:
             reach += 1        # "benauwd, dat ben ik niet": "dat" only points back at the sign
         after.append(word)
     return bool(NEGATIONS & (set(before) | set(after)))
+
+
+def _unmatched(understanding: Understanding) -> bool:
+    """A carrier phrase whose only filled slots hold words no slot value knows ("ik wil graag {routine}"
+    around "weten wat ik heb"); a number or a resolved value makes it a match ("start fase {fase}")."""
+    filled = [f for f in understanding.slots.values() if f.value]
+    return bool(filled) and not any(f.matched or f.type == "AMAZON.NUMBER" for f in filled)
 
 
 def _resolved_any(understanding: Understanding) -> bool:

@@ -433,19 +433,24 @@ class ResumeRoutineHandler(_CoachHandler):
 
     def handle(self, handler_input: HandlerInput) -> Response:
         wanted = resolved_id(handler_input, "routine")
+        routine, _ = pick_routine(handler_input, self.content)
+        if routine is not None and routine.kind == "rehab":
+            # "ga verder met fase twee": where one was in the rehab is never kept, so the phase named
+            # starts (at the part named, if any), whatever else was kept
+            return start_named(handler_input, self.content, routine)
         response = resume(handler_input, self.content, wanted)
         if response is not None:
             return response
         phrase = self.content.phrases
-        routine, _ = pick_routine(handler_input, self.content)
-        if routine is not None and routine.kind == "rehab":
-            return start_named(handler_input, self.content, routine)     # "ga verder met fase twee"
         if wanted == "rehab":
             return ask(handler_input, Speech().say(phrase("coach_rehab_not_kept")), phrase("coach_which_phase_reprompt"))
         if routine is not None and wanted is not None:
-            # "ga door met de warming-up" with no place kept (another device, or it was finished):
-            # the routine named, from the start, rather than a question.
-            return start_routine(handler_input, self.content, routine, Speech().say(phrase("coach_resume_from_start")))
+            # "ga door met de warming-up" with no place kept (another device, it was finished, or the
+            # store is down): the routine named, from the start, rather than a question.
+            lead = Speech()
+            if memory.failed_in_session(handler_input):
+                lead.say(phrase("memory_unavailable"))
+            return start_routine(handler_input, self.content, routine, lead.say(phrase("coach_resume_from_start")))
         if memory.failed_in_session(handler_input):
             return ask(handler_input, Speech().say(phrase("memory_unavailable"), phrase("coach_nothing_to_resume")),
                        phrase("coach_nothing_to_resume"))
@@ -464,6 +469,11 @@ class CoachCommandHandler(_CoachHandler):
             return False
         if conv.pending_offer(handler_input) and name in ("AMAZON.YesIntent", "AMAZON.NoIntent"):
             return False          # "ja" to "Wil je meer weten?" asked in between
+        if name == "ResumeRoutineIntent":
+            # "ga verder met fase twee" during the warm-up names another routine: that one, not "go on"
+            named, _ = pick_routine(handler_input, self.content)
+            if named is not None and named.id != session(handler_input)[STATE].get("routine"):
+                return False
         # After something else answered in between, "herhaal" means that answer, not the exercise.
         return not (name == "AMAZON.RepeatIntent" and "frozen" in session(handler_input).get(STATE, {}))
 
