@@ -218,7 +218,8 @@ REQUEST_AFTER_ANSWER = 0.3           # how clearly the rest must fit another int
 # What may follow "ja" or "nee" as its explanation rather than as a request of its own: "ja, al twee weken".
 EXPLANATIONS = frozenset({"DurationAnswerIntent", "NumberAnswerIntent", "ChoiceAnswerIntent", "DontKnowIntent"})
 
-NOT_NUMB = frozenset({"pijn", "trekkende", "trekkend", "last", "zeer", "goed", "beter", "stijf", "stijfheid"})
+PAIN_GONE = re.compile(r"\b(?:geen|niks|niets|nauwelijks) (?:meer )?(?:pijn|last)\b"
+                       r"|\b(?:pijn|last|trekkende gevoel|trekkend gevoel)\b(?: \w+){0,5} (?:is|zijn) (?:weg|over|verdwenen)\b")
 SADDLE_WORDS = re.compile(r"\btussen (?:mijn|m'n|mn|haar|zijn|de|je) (?:benen|billen)\b")
 # A parent asks for a child as a listener asks for themself: compared as the first person.
 SPEAKER = {"hij": "ik", "ze": "ik", "zij": "ik", "haar": "mijn", "hem": "me", "mn": "mijn"}
@@ -818,7 +819,7 @@ class Nlu:
             else:
                 if deniable and any(_denied(words, i, i + 1) for i in positions):
                     continue
-                if sign_id == "saddle" and NOT_NUMB & set(words):
+                if "voel" in groups[0] and PAIN_GONE.search(" ".join(words)):
                     continue          # "de pijn in mijn billen is weg": pain gone, not feeling gone
                 spoken = " ".join(words[min(positions):max(positions) + 1])
                 return self._with_slot(EMERGENCY_INTENT, spoken, signs[sign_id], "emergency words", 0.9)
