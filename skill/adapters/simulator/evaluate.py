@@ -101,17 +101,6 @@ def load_examples(path: Path) -> list[Example]:
     return examples
 
 
-def topic_intents() -> dict[str, str]:
-    """Topic id -> the topic's own intent, from the content the simulator speaks from."""
-    from skill.adapters.snapshot import production_content
-    return {topic.id: topic.intent for topic in production_content().topics.values()}
-
-
-def rehab_phases() -> dict[str, str]:
-    """Phase number -> the rehab routine's id ("2" -> "rehab_2"), from the loaded content."""
-    from skill.adapters.snapshot import production_content
-    coach = production_content().coach
-    return {str(n): coach.rehab_phase(n).id for n in range(1, 10) if coach.rehab_phase(n) is not None}
 
 
 def _one_routine(slots: dict[str, str], phases: dict[str, str]) -> dict[str, str]:
@@ -123,9 +112,11 @@ def _one_routine(slots: dict[str, str], phases: dict[str, str]) -> dict[str, str
 
 
 def evaluate(examples: list[Example], nlu: Nlu | None = None) -> Report:
+    from skill.adapters.snapshot import production_content
     nlu = nlu or default_nlu()
-    by_topic = topic_intents()
-    phases = rehab_phases()
+    content = production_content()                  # what the simulator speaks from
+    by_topic = {topic.id: topic.intent for topic in content.topics.values()}
+    phases = {str(r.phase): r.id for r in content.coach.routines.values() if r.kind == "rehab"}   # "2" -> "rehab_2"
     by_intent = {intent: topic for topic, intent in by_topic.items()}
     results = []
     for example in examples:

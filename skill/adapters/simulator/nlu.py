@@ -1045,6 +1045,7 @@ class Nlu:
         # ("klacht", "extra") take two different phrases; every number slot sees the same number.
         pairs = dict.fromkeys((n, t) for slots in self.intent_slots.values() for n, t in slots.items())
         number_span = None
+        named_slots: set[str] = set()     # number slots whose number was said next to their name
         for name, type_name in pairs:
             if type_name in self.types.values:
                 hit = self.types.find_in(type_name, variant)
@@ -1055,6 +1056,7 @@ class Nlu:
                 named = _named_number(text, name)       # "fase twee, onderdeel drie": each its own number
                 if named is not None:
                     found[name] = (named, None, type_name)
+                    named_slots.add(name)
                     continue
                 if number_span is None:
                     number_span = self._find_number(variant)
@@ -1088,9 +1090,7 @@ class Nlu:
             return Understanding("intent", FALLBACK, self._empty_slots(FALLBACK),
                                  confidence=round(top_score, 3), method="fallback")
         slots = self._empty_slots(top)
-        words = text.split()
-        numbered = {w for i, w in enumerate(words) if w in slots and found.get(w, ("",))[0] in
-                    (words[i + 1] if i + 1 < len(words) else "", ORDINALS.get(words[i - 1]) if i else "")}
+        numbered = named_slots & set(slots)
         for name, fill in slots.items():
             if name in found and not (numbered and name not in numbered and found[name][2] == "AMAZON.NUMBER"):
                 # "fase twee" fills the phase, not every number slot the intent has
